@@ -1,0 +1,150 @@
+// The four streaming RPCs (BEHAVIOUR §2): UploadDocumentStream (name, then chunks → one reply),
+// DownloadDocumentStream (every reply echoes the docID), EncryptDocumentStream and
+// DecryptDocumentStream (reply #1 carries only the docID at once; then exactly one reply per data
+// message with all output producible so far). All hold constant memory per stream and honour
+// back-pressure in both directions.
+import Long from "long";
+import { status } from "@grpc/grpc-js";
+import type * as D from "../../../generated/document";
+import type * as N from "../../../generated/documentNoStore";
+import type { BidiStreamHandler, ClientStreamHandler, ServerStreamHandler } from "../context";
+import { ApiError, invalidArgument } from "../errors";
+import { requireText } from "../validate";
+import { requests, send } from "../stream-io";
+import {
+  ChunkWriter,
+  INDEX_PREFIX_BYTES,
+  createPending,
+  deleteDocumentRows,
+  documentKey,
+  readChunk,
+  readableDocument,
+} from "../store/documents";
+import { CiphertextError, StreamDecryptor, StreamEncryptor } from "../crypto/stream-cipher";
+import { commitDocument, discardPending } from "./lifecycle";
+import { documentName, requireEncryptOnly, requireStored } from "./documents";
+
+const EMPTY = Buffer.alloc(0);
+
+/** Collects the first 8 MiB of a plaintext stream for the search index. */
+class PrefixCollector {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+  add(data: Buffer): void {
+    if (this.bytes >= INDEX_PREFIX_BYTES || data.length === 0) return;
+    const take = data.subarray(0, INDEX_PREFIX_BYTES - this.bytes);
+    this.parts.push(Buffer.from(take));
+    this.bytes += take.length;
+  }
+  get(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+function nameFirst(rpc: string): ApiError {
+  return invalidArgument("docName", `the first ${rpc} message must carry the document name (and only that)`);
+}
+
+/** Streaming RPC implementations. */
+export const streamHandlers = {
+  uploadDocumentStream: {
+    kind: "clientStream",
+    access: "user",
+    async handle(emu, caller, call, info): Promise<D.UploadDocStreamResp> {
+      const it = requests<D.UploadDocStreamReq>(call, info);
+      const first = await it.next();
+      if (first.done || first.value.NameOrData?.$case !== "docName") throw nameFirst("UploadDocumentStream");
+      const name = documentName(first.value.NameOrData.docName);
+      const { docId, key } = createPending(emu.db, emu.keys, { orgId: caller.orgId, ownerId: caller.userId, name, stored: true, now: emu.now() });
+      try {
+        const writer = new ChunkWriter(emu.db, docId, key);
+        for await (const msg of it) {
+          const d = msg.NameOrData;
+          if (d?.$case === "docName") throw invalidArgument("docName", "sent again after the first message");
+          if (d?.$case === "plaintext") writer.write(d.plaintext);
+        }
+        await commitDocument(emu, { docId, orgId: caller.orgId, ownerId: caller.userId, name, size: writer.bytes, writer, prefix: writer.prefix() });
+        if (call.cancelled) {
+          // The client left before learning the docID: the upload did not happen.
+          emu.db.transaction(() => deleteDocumentRows(emu.db, docId))();
+          if (writer.bytes > 0) emu.services.meter.recordStorage(caller.orgId, -writer.bytes, new Date(emu.now()));
+          await emu.services.searchIndex.removeDocument(docId);
+          throw new ApiError(status.CANCELLED, "call cancelled by the client");
+        }
+        return { docID: docId, bytes: Long.fromNumber(writer.bytes) };
+      } catch (e) {
+        discardPending(emu, docId);
+        throw e;
+      }
+    },
+  } satisfies ClientStreamHandler<D.UploadDocStreamReq, D.UploadDocStreamResp>,
+
+  downloadDocumentStream: {
+    kind: "serverStream",
+    access: "user",
+    async handle(emu, caller, call, info): Promise<void> {
+      const doc = readableDocument(emu.db, caller, requireText("docID", call.request.docID));
+      requireStored(doc);
+      const key = documentKey(emu.db, emu.keys, doc);
+      for (let seq = 0; seq < doc.chunks; seq++) {
+        await send(call, info, { docID: doc.doc_id, plaintext: readChunk(emu.db, doc, key, seq) } satisfies D.DownloadDocStreamResp);
+      }
+    },
+  } satisfies ServerStreamHandler<D.DownloadDocStreamReq, D.DownloadDocStreamResp>,
+
+  encryptDocumentStream: {
+    kind: "bidiStream",
+    access: "user",
+    async handle(emu, caller, call, info): Promise<void> {
+      const it = requests<N.EncryptDocStreamReq>(call, info);
+      const first = await it.next();
+      if (first.done || first.value.NameOrData?.$case !== "docName") throw nameFirst("EncryptDocumentStream");
+      const name = documentName(first.value.NameOrData.docName);
+      const { docId, key } = createPending(emu.db, emu.keys, { orgId: caller.orgId, ownerId: caller.userId, name, stored: false, now: emu.now() });
+      try {
+        await send(call, info, { docID: docId, ciphertext: EMPTY } satisfies N.EncryptDocStreamResp);
+        const enc = new StreamEncryptor(key, docId);
+        const prefix = new PrefixCollector();
+        for await (const msg of it) {
+          const d = msg.NameOrData;
+          if (d?.$case === "docName") throw invalidArgument("docName", "sent again after the first message");
+          const plain = d?.$case === "plaintext" ? d.plaintext : EMPTY;
+          prefix.add(plain);
+          await send(call, info, { docID: docId, ciphertext: enc.push(plain) } satisfies N.EncryptDocStreamResp);
+        }
+        await commitDocument(emu, { docId, orgId: caller.orgId, ownerId: caller.userId, name, size: enc.bytes, frames: enc.frames, prefix: prefix.get() });
+      } catch (e) {
+        discardPending(emu, docId);
+        throw e;
+      }
+    },
+  } satisfies BidiStreamHandler<N.EncryptDocStreamReq, N.EncryptDocStreamResp>,
+
+  decryptDocumentStream: {
+    kind: "bidiStream",
+    access: "user",
+    async handle(emu, caller, call, info): Promise<void> {
+      const it = requests<N.DecryptDocStreamReq>(call, info);
+      const first = await it.next();
+      if (first.done || first.value.IdOrData?.$case !== "docID") {
+        throw invalidArgument("docID", "the first DecryptDocumentStream message must carry the document ID (and only that)");
+      }
+      const doc = readableDocument(emu.db, caller, requireText("docID", first.value.IdOrData.docID));
+      requireEncryptOnly(doc);
+      const dec = new StreamDecryptor(documentKey(emu.db, emu.keys, doc), doc.doc_id, doc.frames);
+      await send(call, info, { docID: doc.doc_id, plaintext: EMPTY } satisfies N.DecryptDocStreamResp);
+      try {
+        for await (const msg of it) {
+          const d = msg.IdOrData;
+          if (d?.$case === "docID") throw invalidArgument("docID", "sent again after the first message");
+          const plain = dec.push(d?.$case === "ciphertext" ? d.ciphertext : EMPTY);
+          await send(call, info, { docID: doc.doc_id, plaintext: plain } satisfies N.DecryptDocStreamResp);
+        }
+        dec.finish();
+      } catch (e) {
+        if (e instanceof CiphertextError) throw new ApiError(status.INVALID_ARGUMENT, e.message);
+        throw e;
+      }
+    },
+  } satisfies BidiStreamHandler<N.DecryptDocStreamReq, N.DecryptDocStreamResp>,
+};

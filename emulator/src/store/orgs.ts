@@ -1,0 +1,91 @@
+// Organization, user and membership rows: lookups and the multi-row changes (register, remove)
+// that must happen in one transaction.
+import { status } from "@grpc/grpc-js";
+import type { Db } from "./db";
+import { ApiError, notFound } from "../errors";
+
+/** A row of `orgs`. */
+export interface OrgRow {
+  org_id: string;
+  created_at: number;
+  email: string;
+  address: string;
+  multi_level_share: number;
+  subscription_type: string;
+  subscription_status: string;
+  source_data: string;
+  wrapped_key: Buffer;
+}
+
+/** A row of `users`. */
+export interface UserRow {
+  user_id: string;
+  name: string;
+  email: string;
+  password_hash: string;
+  created_at: number;
+}
+
+/** The organization `orgId`, or undefined. */
+export function findOrg(db: Db, orgId: string): OrgRow | undefined {
+  return db.prepare("SELECT * FROM orgs WHERE org_id = ?").get(orgId) as OrgRow | undefined;
+}
+
+/** The organization `orgId`; throws NOT_FOUND naming `field`. */
+export function requireOrg(db: Db, orgId: string, field: string): OrgRow {
+  const org = findOrg(db, orgId);
+  if (!org) throw notFound(field, `no organization ${JSON.stringify(orgId)}`);
+  return org;
+}
+
+/** The user `userId`, or undefined. */
+export function findUser(db: Db, userId: string): UserRow | undefined {
+  return db.prepare("SELECT * FROM users WHERE user_id = ?").get(userId) as UserRow | undefined;
+}
+
+/** The membership of `userId` in `orgId`, or undefined. */
+export function membership(db: Db, orgId: string, userId: string): { is_admin: number } | undefined {
+  return db.prepare("SELECT is_admin FROM org_members WHERE org_id = ? AND user_id = ?").get(orgId, userId) as
+    | { is_admin: number }
+    | undefined;
+}
+
+/** Throws NOT_FOUND (naming `field`) unless `userId` belongs to `orgId`. */
+export function requireMember(db: Db, orgId: string, userId: string, field: string): { is_admin: number } {
+  const m = membership(db, orgId, userId);
+  if (!m) throw notFound(field, `no user ${JSON.stringify(userId)} in organization ${orgId}`);
+  return m;
+}
+
+/** Number of admins of `orgId`. */
+export function adminCount(db: Db, orgId: string): number {
+  return (db.prepare("SELECT count(*) AS n FROM org_members WHERE org_id = ? AND is_admin = 1").get(orgId) as { n: number }).n;
+}
+
+/** The organizations `orgId` may share with, in the order they were added. */
+export function sharableOrgs(db: Db, orgId: string): string[] {
+  return (db.prepare("SELECT other_org_id FROM sharable_orgs WHERE org_id = ? ORDER BY seq").all(orgId) as { other_org_id: string }[]).map(
+    (r) => r.other_org_id,
+  );
+}
+
+/** Adds `otherOrgId` to the sharable list of `orgId` (idempotent; checks both exist). */
+export function addSharable(db: Db, orgId: string, otherOrgId: string, field: string): void {
+  if (otherOrgId === orgId) throw new ApiError(status.INVALID_ARGUMENT, `${field}: ${orgId} is your own organization; same-org sharing needs no entry`);
+  requireOrg(db, otherOrgId, field);
+  db.prepare("INSERT OR IGNORE INTO sharable_orgs(org_id, other_org_id) VALUES (?, ?)").run(orgId, otherOrgId);
+}
+
+/**
+ * Removes `userId` from `orgId`; deletes the user (and the shares made to them) when no
+ * organization is left. Their documents stay, owned by the organization. Returns 1.
+ */
+export function removeMember(db: Db, orgId: string, userId: string): number {
+  const n = db.prepare("DELETE FROM org_members WHERE org_id = ? AND user_id = ?").run(orgId, userId).changes;
+  const left = db.prepare("SELECT 1 FROM org_members WHERE user_id = ?").get(userId);
+  if (!left) {
+    db.prepare("DELETE FROM users WHERE user_id = ?").run(userId);
+    db.prepare("DELETE FROM shares WHERE user_id = ?").run(userId);
+  }
+  return n;
+}

@@ -1,0 +1,117 @@
+// Message plumbing shared by the server wrapper and the streaming handlers: byte counting through
+// the (de)serializers, malformed-request detection, cancellation-aware reading, and writing with
+// back-pressure.
+import { status } from "@grpc/grpc-js";
+import type { Readable, Writable } from "node:stream";
+import { ApiError, invalidArgument } from "./errors";
+import type { CallInfo } from "./context";
+
+/** Symbol under which a decoded request carries its serialized size. */
+export const WIRE_SIZE = Symbol("wireSize");
+/** Symbol marking a request that failed to decode (value: the decoder's message). */
+export const MALFORMED = Symbol("malformed");
+/** Symbol under which a response carries the CallInfo its serialized size is added to. */
+export const SINK = Symbol("sink");
+
+/** A gRPC method definition as found in `StrongDocServiceService`. */
+export interface MethodDefinition {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  requestSerialize(value: any): Buffer;
+  requestDeserialize(bytes: Buffer): any;
+  responseSerialize(value: any): Buffer;
+  responseDeserialize(bytes: Buffer): any;
+}
+
+/**
+ * Returns a copy of a method definition whose deserializer never throws (a bad message becomes a
+ * MALFORMED marker answered with INVALID_ARGUMENT) and whose (de)serializers count bytes.
+ */
+export function instrument(def: MethodDefinition): MethodDefinition {
+  return {
+    ...def,
+    requestDeserialize(bytes: Buffer) {
+      let msg: any;
+      try {
+        msg = def.requestDeserialize(bytes);
+      } catch (e) {
+        msg = { [MALFORMED]: (e as Error).message ?? String(e) };
+      }
+      msg[WIRE_SIZE] = bytes.length;
+      return msg;
+    },
+    responseSerialize(value: any) {
+      const bytes = def.responseSerialize(value);
+      const sink = value?.[SINK] as CallInfo | undefined;
+      if (sink) sink.bytesOut += bytes.length;
+      return bytes;
+    },
+  };
+}
+
+/** Counts a received message and rejects it if it did not decode. */
+export function received<T>(info: CallInfo, msg: T): T {
+  const m = msg as any;
+  info.bytesIn += m?.[WIRE_SIZE] ?? 0;
+  if (m?.[MALFORMED] !== undefined) throw invalidArgument("request", `malformed protobuf message (${m[MALFORMED]})`);
+  return msg;
+}
+
+/** Marks a response so its serialized size is counted into `info`. */
+export function outgoing<T extends object>(info: CallInfo, msg: T): T {
+  (msg as any)[SINK] = info;
+  return msg;
+}
+
+/** The error used when the client cancels or disconnects mid-call. */
+export function cancelledError(): ApiError {
+  return new ApiError(status.CANCELLED, "call cancelled by the client");
+}
+
+type CancellableReadable = Readable & { cancelled: boolean };
+type CancellableWritable = Writable & { cancelled: boolean };
+
+/**
+ * Iterates the request messages of a streaming call with back-pressure (one message is pulled at
+ * a time), counting and validating each. Throws CANCELLED if the client goes away.
+ */
+export async function* requests<T>(call: CancellableReadable, info: CallInfo): AsyncGenerator<T> {
+  const it = call.iterator({ destroyOnReturn: false });
+  try {
+    for await (const msg of it) {
+      if (call.cancelled) throw cancelledError();
+      yield received(info, msg as T);
+    }
+  } catch (e) {
+    if (call.cancelled || (e as { code?: unknown }).code === "ERR_STREAM_PREMATURE_CLOSE") throw cancelledError();
+    throw e;
+  }
+  if (call.cancelled) throw cancelledError();
+}
+
+/**
+ * Writes one response; waits while more than a couple of messages are queued, so a slow reader
+ * slows the producer (HTTP/2 flow control reaches back to us through the write callbacks).
+ */
+export async function send<T extends object>(call: CancellableWritable, info: CallInfo, msg: T): Promise<void> {
+  if (call.cancelled || call.destroyed) throw cancelledError();
+  const written = new Promise<void>((resolve, reject) => {
+    call.write(outgoing(info, msg), (err?: Error | null) => (err ? reject(err) : resolve()));
+  });
+  written.catch(() => {});
+  if (call.writableLength <= 2 && !call.writableNeedDrain) return;
+  await new Promise<void>((resolve, reject) => {
+    const onCancel = () => reject(cancelledError());
+    call.once("cancelled", onCancel);
+    call.once("close", onCancel);
+    written.then(
+      () => {
+        call.off("cancelled", onCancel);
+        call.off("close", onCancel);
+        resolve();
+      },
+      () => reject(cancelledError()),
+    );
+  });
+}

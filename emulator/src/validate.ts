@@ -1,0 +1,30 @@
+// Request-field checks shared by the handlers; each failure is INVALID_ARGUMENT naming the field.
+import { invalidArgument } from "./errors";
+
+const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/;
+// Control characters (C0, DEL, C1) are refused in names and IDs.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Returns `value` trimmed; throws if it is empty, too long, or holds control characters. */
+export function requireText(field: string, value: string, maxLength = 256): string {
+  const v = value.trim();
+  if (v === "") throw invalidArgument(field, "must not be empty");
+  if (v.length > maxLength) throw invalidArgument(field, `must be at most ${maxLength} characters`);
+  if (CONTROL.test(v)) throw invalidArgument(field, "must not contain control characters");
+  return v;
+}
+
+/** Returns the trimmed email; throws unless it looks like `local@domain.tld`. */
+export function requireEmail(field: string, value: string): string {
+  const v = value.trim();
+  if (v === "") throw invalidArgument(field, "must not be empty");
+  if (v.length > 254 || !EMAIL.test(v)) throw invalidArgument(field, `"${v.slice(0, 64)}" is not a valid email address`);
+  return v;
+}
+
+/** Throws unless the password is non-empty and at most 1024 characters. */
+export function requirePassword(field: string, value: string): string {
+  if (value === "") throw invalidArgument(field, "must not be empty");
+  if (value.length > 1024) throw invalidArgument(field, "must be at most 1024 characters");
+  return value;
+}
