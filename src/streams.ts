@@ -1,0 +1,407 @@
+// Node-stream <-> gRPC-stream adapters for the four document streams (upload, download, encrypt,
+// decrypt): input chunking, a bounded number of requests in flight, responses read concurrently
+// with writing, back-pressure from a slow `output`, docID echo checks, abort, and one failure path
+// after which nothing more is written to `output`.
+import type { Writable } from "node:stream";
+import type { ClientDuplexStream, ClientWritableStream } from "@grpc/grpc-js";
+import { checkCallOptions, deadlineOf, onAbort, type CallOptions } from "./call-options";
+import { prepareCall, type Endpoint, type PreparedCall } from "./client";
+import { protocolError, toStrongDocError } from "./errors";
+import { describe, type BinaryInput } from "./validate";
+import type { UploadDocStreamReq, UploadDocStreamResp } from "../generated/document";
+import type {
+  DecryptDocStreamReq,
+  DecryptDocStreamResp,
+  EncryptDocStreamReq,
+  EncryptDocStreamResp,
+} from "../generated/documentNoStore";
+
+/**
+ * Size of the data chunks sent on upload, encrypt and decrypt. Measured through the in-process
+ * emulator over TLS on loopback (upload of 64 MiB, median of 3): see docs/api.md, "Chunk size".
+ */
+export const DEFAULT_CHUNK_SIZE = 256 * 1024;
+
+/**
+ * Request messages handed to grpc-js but not yet flushed to the connection. With the chunk size
+ * this bounds the memory a stream holds on the sending side, whatever the document size.
+ */
+export const MAX_MESSAGES_IN_FLIGHT = 4;
+
+/** Where a stream's output bytes go. */
+export interface Sink {
+  /** Accepts one chunk; resolves when more may be written (back-pressure). */
+  write(chunk: Buffer): Promise<void> | void;
+  /** Resolves once everything written has been accepted downstream. */
+  flush(): Promise<void> | void;
+}
+
+/** Builds the sink of one operation (it may register cleanup on the operation). */
+export type SinkFactory = (op: StreamOperation) => Sink;
+
+/**
+ * The lifetime of one streaming call. The first failure wins: it cancels the gRPC call, stops the
+ * input, makes every pending wait reject, and is what the caller's promise rejects with.
+ */
+export class StreamOperation {
+  /** The first failure, or undefined while the operation is healthy. */
+  error: unknown = undefined;
+  private readonly failure: Promise<never>;
+  private rejectFailure!: (err: unknown) => void;
+  private readonly onFailure: (() => void)[] = [];
+  private readonly onSettle: (() => void)[] = [];
+
+  constructor(signal: AbortSignal | undefined) {
+    this.failure = new Promise<never>((_, reject) => (this.rejectFailure = reject));
+    this.failure.catch(() => {});
+    this.onSettle.push(onAbort(signal, (err) => this.fail(err)));
+  }
+
+  /** Records the failure (if it is the first) and runs the failure hooks. */
+  fail(err: unknown): void {
+    if (this.error !== undefined) return;
+    this.error = toStrongDocError(err);
+    this.rejectFailure(this.error);
+    for (const hook of this.onFailure.splice(0)) hook();
+    this.settle();
+  }
+
+  /** Runs `hook` if and when the operation fails. */
+  whenFailed(hook: () => void): void {
+    if (this.error !== undefined) hook();
+    else this.onFailure.push(hook);
+  }
+
+  /** Runs `hook` when the operation ends either way (listener removal). */
+  whenSettled(hook: () => void): void {
+    this.onSettle.push(hook);
+  }
+
+  /** Ends the operation successfully (runs the settle hooks). */
+  settle(): void {
+    for (const hook of this.onSettle.splice(0)) hook();
+  }
+
+  /** `promise`, but rejecting as soon as the operation fails. */
+  guard<T>(promise: Promise<T>): Promise<T> {
+    return Promise.race([promise, this.failure]);
+  }
+
+  /** Resolves on the next `event` of `emitter`; rejects if the operation fails first. */
+  nextEvent(emitter: NodeJS.EventEmitter, event: string): Promise<void> {
+    return this.guard(
+      new Promise<void>((resolve) => {
+        const done = () => resolve();
+        emitter.once(event, done);
+        this.whenSettled(() => emitter.off(event, done));
+      }),
+    );
+  }
+}
+
+/** Runs one streaming operation: sets up abort, maps failures, settles hooks. */
+async function runOperation<T>(signal: AbortSignal | undefined, body: (op: StreamOperation) => Promise<T>): Promise<T> {
+  const op = new StreamOperation(signal);
+  try {
+    const result = await op.guard(body(op));
+    if (op.error !== undefined) throw op.error;
+    op.settle();
+    return result;
+  } catch (err) {
+    op.fail(err);
+    throw op.error;
+  }
+}
+
+/**
+ * A sink writing to a caller's Writable: waits for 'drain' when `write()` returns false, fails the
+ * operation on the Writable's 'error' or premature 'close', and never writes after a failure.
+ * The Writable is not ended: the caller owns it.
+ */
+export function writableSink(output: Writable): SinkFactory {
+  return (op) => {
+    let pending = 0;
+    let idle: (() => void) | undefined;
+    const onError = (err: Error) => op.fail(err);
+    const onClose = () => op.fail(new Error("output was closed before the transfer ended"));
+    output.on("error", onError);
+    output.on("close", onClose);
+    op.whenSettled(() => {
+      output.off("error", onError);
+      output.off("close", onClose);
+    });
+    const written = (err?: Error | null) => {
+      pending--;
+      if (err) op.fail(err);
+      else if (pending === 0) idle?.();
+    };
+    return {
+      async write(chunk) {
+        if (op.error !== undefined) throw op.error;
+        if (chunk.length === 0) return;
+        pending++;
+        if (!output.write(chunk, written)) await op.nextEvent(output, "drain");
+      },
+      async flush() {
+        while (pending > 0) await op.guard(new Promise<void>((resolve) => (idle = resolve)));
+      },
+    };
+  };
+}
+
+/** A sink collecting everything in memory, for the functions that return a Buffer. */
+export function memorySink(): { factory: SinkFactory; result: () => Buffer } {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  return {
+    factory: () => ({
+      write(chunk) {
+        chunks.push(chunk);
+        length += chunk.length;
+      },
+      flush() {},
+    }),
+    result: () => Buffer.concat(chunks, length),
+  };
+}
+
+/**
+ * The input as chunks of exactly `size` bytes (the last may be shorter; none is empty).
+ * Buffers are sliced without copying; stream pieces are coalesced or split.
+ */
+export async function* chunksOf(input: BinaryInput, size: number, name: string): AsyncGenerator<Buffer> {
+  if (input instanceof Uint8Array) {
+    for (let offset = 0; offset < input.byteLength; offset += size) {
+      yield Buffer.from(input.buffer, input.byteOffset + offset, Math.min(size, input.byteLength - offset));
+    }
+    return;
+  }
+  let parts: Buffer[] = [];
+  let have = 0;
+  for await (const piece of input as AsyncIterable<unknown>) {
+    if (!(piece instanceof Uint8Array)) {
+      throw new TypeError(`${name} stream must yield Buffer or Uint8Array chunks, got ${describe(piece)}`);
+    }
+    let rest = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    while (have + rest.length >= size) {
+      const take = size - have;
+      parts.push(rest.subarray(0, take));
+      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+      parts = [];
+      have = 0;
+      rest = rest.subarray(take);
+    }
+    if (rest.length > 0) {
+      parts.push(rest);
+      have += rest.length;
+    }
+  }
+  if (have > 0) yield Buffer.concat(parts, have);
+}
+
+/** Writes requests with at most {@link MAX_MESSAGES_IN_FLIGHT} not yet flushed by grpc-js. */
+class RequestSender<T> {
+  private inFlight = 0;
+  private wake: (() => void) | undefined;
+  /** Set once every request has been written and the call half-closed. */
+  finished = false;
+
+  constructor(
+    private readonly call: ClientWritableStream<T> | ClientDuplexStream<T, unknown>,
+    private readonly op: StreamOperation,
+  ) {}
+
+  async send(message: T): Promise<void> {
+    while (this.inFlight >= MAX_MESSAGES_IN_FLIGHT) {
+      await this.op.guard(new Promise<void>((resolve) => (this.wake = resolve)));
+    }
+    if (this.op.error !== undefined) throw this.op.error;
+    this.inFlight++;
+    this.call.write(message, () => {
+      this.inFlight--;
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    });
+  }
+
+  /** Sends one request per chunk, then half-closes the call (end of input). */
+  async sendAll(chunks: AsyncIterable<Buffer>, toMessage: (chunk: Buffer) => T): Promise<void> {
+    for await (const chunk of chunks) await this.send(toMessage(chunk));
+    if (this.op.error !== undefined) throw this.op.error;
+    this.call.end();
+    this.finished = true;
+  }
+}
+
+/** Stops a caller's input stream when the operation fails (so a pending read returns). */
+function stopInputOnFailure(op: StreamOperation, input: BinaryInput): void {
+  if (!(input instanceof Uint8Array)) op.whenFailed(() => input.destroy());
+}
+
+/** Prepares a streaming call: options check, optional deadline, connection, auth metadata. */
+async function prepareStream(endpoint: Endpoint, token: string, options: CallOptions | undefined): Promise<PreparedCall> {
+  checkCallOptions(options);
+  return prepareCall(endpoint, token, options, deadlineOf(options));
+}
+
+/** UploadDocumentStream: `{docName}`, then the chunks, then half-close; resolves with the docID. */
+export async function uploadStream(
+  endpoint: Endpoint,
+  token: string,
+  docName: string,
+  input: BinaryInput,
+  options: CallOptions | undefined,
+): Promise<string> {
+  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
+  return runOperation(options?.signal, async (op) => {
+    let call!: ClientWritableStream<UploadDocStreamReq>;
+    const response = new Promise<UploadDocStreamResp>((resolve, reject) => {
+      call = service.uploadDocumentStream(metadata, grpcOptions, (err, resp) => (err ? reject(err) : resolve(resp!)));
+    });
+    op.whenFailed(() => call.cancel());
+    stopInputOnFailure(op, input);
+    const sender = new RequestSender(call, op);
+    response.then(
+      () => sender.finished || op.fail(protocolError("upload: the server answered before the whole document was sent")),
+      (err) => op.fail(err),
+    );
+    await sender.send({ NameOrData: { $case: "docName", docName } });
+    await sender.sendAll(chunksOf(input, DEFAULT_CHUNK_SIZE, "plaintext"), (plaintext) => ({
+      NameOrData: { $case: "plaintext", plaintext },
+    }));
+    const { docID } = await op.guard(response);
+    if (!docID) throw protocolError("upload: the server answered without a document ID");
+    return docID;
+  });
+}
+
+/** DownloadDocumentStream: every response must echo `docId`; its plaintext goes to the sink. */
+export async function downloadStream(
+  endpoint: Endpoint,
+  token: string,
+  docId: string,
+  sink: SinkFactory,
+  options: CallOptions | undefined,
+): Promise<void> {
+  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
+  return runOperation(options?.signal, async (op) => {
+    const call = service.downloadDocumentStream({ docID: docId }, metadata, grpcOptions);
+    op.whenFailed(() => call.cancel());
+    const out = sink(op);
+    const responses = call[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await op.guard(responses.next());
+      if (next.done) break;
+      checkEcho("download", next.value.docID, docId, true);
+      await out.write(next.value.plaintext);
+    }
+    await out.flush();
+  });
+}
+
+/** A response's docID must be `expected` (or empty when `allowEmpty`, for later messages). */
+function checkEcho(rpc: string, got: string, expected: string, allowEmpty: boolean): void {
+  if (got === expected || (allowEmpty && got === "")) return;
+  throw protocolError(`${rpc}: the server answered for document "${got}", expected "${expected}"`);
+}
+
+/** What differs between EncryptDocumentStream and DecryptDocumentStream. */
+interface BidiSpec<Req, Resp> {
+  readonly rpc: "encrypt" | "decrypt";
+  /** The first request (name or docID). */
+  readonly first: Req;
+  /** A data request. */
+  readonly data: (chunk: Buffer) => Req;
+  /** The data of a response. */
+  readonly payload: (resp: Resp) => Buffer;
+  /** The docID a response carries. */
+  readonly docId: (resp: Resp) => string;
+  /** The docID response #1 must echo; undefined for encrypt (any non-empty ID is the new doc's). */
+  readonly expectedId: string | undefined;
+}
+
+/**
+ * A bidi document stream: send the name/docID, wait for response #1 (keeping any data in it),
+ * then send the chunks while reading responses concurrently, until the server closes the stream.
+ * Resolves with the docID.
+ */
+async function bidiStream<Req, Resp>(
+  call: ClientDuplexStream<Req, Resp>,
+  op: StreamOperation,
+  input: BinaryInput,
+  sink: SinkFactory,
+  spec: BidiSpec<Req, Resp>,
+): Promise<string> {
+  op.whenFailed(() => call.cancel());
+  stopInputOnFailure(op, input);
+  const out = sink(op);
+  const sender = new RequestSender(call, op);
+  const responses = call[Symbol.asyncIterator]() as AsyncIterator<Resp>;
+  await sender.send(spec.first);
+  const first = await op.guard(responses.next());
+  if (first.done) throw protocolError(`${spec.rpc}: the server closed the stream without answering`);
+  const docId = spec.docId(first.value);
+  if (spec.expectedId !== undefined) checkEcho(spec.rpc, docId, spec.expectedId, false);
+  else if (!docId) throw protocolError(`${spec.rpc}: the server's first answer has no document ID`);
+  await out.write(spec.payload(first.value));
+
+  const writing = sender.sendAll(chunksOf(input, DEFAULT_CHUNK_SIZE, spec.rpc === "encrypt" ? "plaintext" : "ciphertext"), spec.data);
+  writing.catch((err) => op.fail(err));
+  const reading = (async () => {
+    for (;;) {
+      const next = await op.guard(responses.next());
+      if (next.done) break;
+      checkEcho(spec.rpc, spec.docId(next.value), docId, true);
+      await out.write(spec.payload(next.value));
+    }
+    if (!sender.finished) throw protocolError(`${spec.rpc}: the server closed the stream before all input was sent`);
+  })();
+  await Promise.all([writing, reading]);
+  await out.flush();
+  return docId;
+}
+
+/** EncryptDocumentStream: resolves with the new docID; the ciphertext goes to the sink. */
+export async function encryptStream(
+  endpoint: Endpoint,
+  token: string,
+  docName: string,
+  plaintext: BinaryInput,
+  sink: SinkFactory,
+  options: CallOptions | undefined,
+): Promise<string> {
+  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
+  return runOperation(options?.signal, (op) =>
+    bidiStream<EncryptDocStreamReq, EncryptDocStreamResp>(service.encryptDocumentStream(metadata, grpcOptions), op, plaintext, sink, {
+      rpc: "encrypt",
+      first: { NameOrData: { $case: "docName", docName } },
+      data: (chunk) => ({ NameOrData: { $case: "plaintext", plaintext: chunk } }),
+      payload: (resp) => resp.ciphertext,
+      docId: (resp) => resp.docID,
+      expectedId: undefined,
+    }),
+  );
+}
+
+/** DecryptDocumentStream: every response must echo `docId`; the plaintext goes to the sink. */
+export async function decryptStream(
+  endpoint: Endpoint,
+  token: string,
+  docId: string,
+  ciphertext: BinaryInput,
+  sink: SinkFactory,
+  options: CallOptions | undefined,
+): Promise<void> {
+  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
+  await runOperation(options?.signal, (op) =>
+    bidiStream<DecryptDocStreamReq, DecryptDocStreamResp>(service.decryptDocumentStream(metadata, grpcOptions), op, ciphertext, sink, {
+      rpc: "decrypt",
+      first: { IdOrData: { $case: "docID", docID: docId } },
+      data: (chunk) => ({ IdOrData: { $case: "ciphertext", ciphertext: chunk } }),
+      payload: (resp) => resp.plaintext,
+      docId: (resp) => resp.docID,
+      expectedId: docId,
+    }),
+  );
+}
