@@ -68,6 +68,19 @@ function readVersion(): string {
   return "0.0.0";
 }
 
+/**
+ * grpc-js sends an IP host (e.g. STRONGDOC_HOST=127.0.0.1) as the TLS server name, which Node
+ * flags with a multi-line deprecation warning (DEP0123) on every run. It is harmless; drop just
+ * that warning so that the CLI's stderr stays one line per problem.
+ */
+function silenceIpServernameWarning(): void {
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((...args: unknown[]) => {
+    const code = typeof args[1] === "object" ? (args[1] as { code?: string } | null)?.code : args[2];
+    if (code !== "DEP0123") emitWarning(...args);
+  }) as typeof process.emitWarning;
+}
+
 /** Maps a commander failure (bad arguments, --help, --version) to an exit code and a line. */
 function commanderOutcome(err: CommanderError): { exitCode: ExitCodeValue; line?: string } {
   if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return { exitCode: ExitCode.Ok };
@@ -87,6 +100,7 @@ function commanderOutcome(err: CommanderError): { exitCode: ExitCodeValue; line?
  */
 export async function runCli(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
+  silenceIpServernameWarning();
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (err) {

@@ -5,6 +5,7 @@ import { account, client } from "../../index";
 import { formatDate, renderTable } from "../format";
 import { report } from "../output";
 import { readPassword } from "../password";
+import { commandGroup } from "../groups";
 import { requireToken } from "../token-store";
 
 /** Registers an organization through the generated client (the facade's escape hatch). */
@@ -37,7 +38,7 @@ async function registerOrganization(req: {
  * ```
  */
 export function registerAccountCommands(program: Command): void {
-  const acct = program.command("account").description("show or change the organization's account");
+  const acct = commandGroup(program, "account", "show or change the organization's account; register a new one");
 
   acct
     .command("show")

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { document } from "../../index";
 import { formatBytes, renderTable } from "../format";
 import { globalOptions, report } from "../output";
+import { commandGroup } from "../groups";
 import { requireToken } from "../token-store";
 import { openInput, openOutput } from "../transfer";
 
@@ -19,7 +20,7 @@ import { openInput, openOutput } from "../transfer";
  * ```
  */
 export function registerDocsCommands(program: Command): void {
-  const docs = program.command("docs").description("store, fetch, list, remove and share documents");
+  const docs = commandGroup(program, "docs", "store, fetch, list, remove and share documents");
 
   docs
     .command("upload")

@@ -48,9 +48,11 @@ export function registerEmulatorCommand(program: Command): void {
           quiet: opts.quiet,
           largeTrafficBytes: opts.largeTrafficBytes,
         });
-        const env = { STRONGDOC_HOST: emu.host, STRONGDOC_PORT: String(emu.port), STRONGDOC_CA_FILE: emu.caFile };
+        // "localhost" is in the certificate's SANs and, unlike an IP, valid as a TLS server name.
+        const host = emu.host === "127.0.0.1" ? "localhost" : emu.host;
+        const env = { STRONGDOC_HOST: host, STRONGDOC_PORT: String(emu.port), STRONGDOC_CA_FILE: emu.caFile };
         if (globalOptions(cmd).json) {
-          process.stdout.write(`${JSON.stringify({ host: emu.host, port: emu.port, caFile: emu.caFile, dataDir: emu.dataDir })}\n`);
+          process.stdout.write(`${JSON.stringify({ host, port: emu.port, caFile: emu.caFile, dataDir: emu.dataDir })}\n`);
         } else {
           process.stdout.write(
             `StrongDoc emulator listening on ${emu.host}:${emu.port} (data in ${emu.dataDir}${opts.dataDir ? "" : ", removed on exit"})\n` +

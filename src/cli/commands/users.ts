@@ -4,6 +4,7 @@ import { account } from "../../index";
 import { renderTable } from "../format";
 import { report } from "../output";
 import { readPassword } from "../password";
+import { commandGroup } from "../groups";
 import { requireToken } from "../token-store";
 
 /**
@@ -17,7 +18,7 @@ import { requireToken } from "../token-store";
  * ```
  */
 export function registerUsersCommands(program: Command): void {
-  const users = program.command("users").description("manage the users of your organization");
+  const users = commandGroup(program, "users", "manage the users of your organization");
 
   users
     .command("list")
