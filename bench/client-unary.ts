@@ -1,0 +1,86 @@
+// Bench child: unary latency and throughput of one RPC (getUserInfo | listDocuments) with N
+// concurrent callers for a fixed time, either on the facade's one reused channel (`reused`) or
+// with a fresh channel, TCP connection and TLS handshake per call, closed afterwards (`fresh`, what
+// the historical Python SDK does). Prints one JSON line:
+// { rpc, mode, concurrency, calls, seconds, callsPerSec, p50Ms, p99Ms, peakRssMiB }.
+// Usage: node --import tsx bench/client-unary.ts --rpc getUserInfo --mode reused --concurrency 32 --seconds 3
+import { parseArgs } from "node:util";
+import { endpointFromEnv, peakRssMiB, runChild } from "./lib/child-env";
+import { bearer, openRawClient, unary } from "./lib/grpc";
+import { loadFacade } from "./lib/facade";
+import { percentile } from "./lib/stats";
+
+/** One result line of this child. */
+export interface UnaryResult {
+  rpc: "getUserInfo" | "listDocuments";
+  mode: "reused" | "fresh";
+  concurrency: number;
+  calls: number;
+  seconds: number;
+  callsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMiB: number;
+}
+
+async function main(): Promise<UnaryResult> {
+  const { values: a } = parseArgs({
+    options: {
+      rpc: { type: "string", default: "getUserInfo" },
+      mode: { type: "string", default: "reused" },
+      concurrency: { type: "string", default: "1" },
+      seconds: { type: "string", default: "3" },
+    },
+  });
+  const rpc = a.rpc as UnaryResult["rpc"];
+  const mode = a.mode as UnaryResult["mode"];
+  if (!["getUserInfo", "listDocuments"].includes(rpc) || !["reused", "fresh"].includes(mode)) {
+    throw new Error(`bad --rpc ${a.rpc} / --mode ${a.mode}`);
+  }
+  const concurrency = Number(a.concurrency);
+  const { ep, token } = endpointFromEnv();
+
+  let call: () => Promise<unknown>;
+  if (mode === "reused") {
+    const f = await loadFacade();
+    call = rpc === "getUserInfo" ? () => f.account.getUserInfo(token) : () => f.document.listDocuments(token);
+  } else {
+    call = async () => {
+      const c = openRawClient(ep, {}, true);
+      try {
+        if (rpc === "getUserInfo") await unary(c, c.getUserInfo, {}, bearer(token));
+        else await unary(c, c.listDocuments, {}, bearer(token));
+      } finally {
+        c.close();
+      }
+    };
+  }
+  // Warm-up: connect the reused channel, JIT the paths; not measured.
+  for (let i = 0; i < 20; i++) await call();
+
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  const until = t0 + Number(a.seconds) * 1000;
+  const worker = async () => {
+    while (performance.now() < until) {
+      const s = performance.now();
+      await call();
+      latencies.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    rpc,
+    mode,
+    concurrency,
+    calls: latencies.length,
+    seconds,
+    callsPerSec: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    peakRssMiB: peakRssMiB(),
+  };
+}
+
+runChild(main);

@@ -1,0 +1,34 @@
+// Runs one bench client child (bench/client-*.ts) and returns the JSON line it printed.
+import { spawn } from "node:child_process";
+import { REPO_ROOT } from "./server-process";
+
+/**
+ * Spawns `node --import tsx <script> ...args` with `env`, collects stdout, and parses its last
+ * line as JSON. Rejects with the child's stderr if it fails or times out.
+ */
+export function runClientChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const last = out.trim().split("\n").pop() ?? "";
+      if (code === 0) {
+        try {
+          return resolve(JSON.parse(last) as T);
+        } catch {
+          /* fall through */
+        }
+      }
+      reject(new Error(`${script} ${args.join(" ")} failed (${signal ?? code}):\n${err.slice(-4000)}${out.slice(-1000)}`));
+    });
+  });
+}

@@ -1,0 +1,92 @@
+// Starts a StrongDoc server (the emulator's CLI, or bench/sink-server.ts) as a child process on
+// loopback, waits for the STRONGDOC_HOST/PORT/CA_FILE lines it prints, and reads its memory from
+// /proc (peak RSS since start or since the last reset).
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import type { Endpoint } from "./grpc";
+
+/** A running server child. */
+export interface ServerProcess {
+  readonly endpoint: Endpoint;
+  readonly pid: number;
+  /** Current and peak (VmHWM) resident set size, in MiB. */
+  memory(): { rssMiB: number; peakMiB: number };
+  /** Resets the kernel's peak-RSS mark (VmHWM) to the current RSS; false if not permitted. */
+  resetPeak(): boolean;
+  /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
+  stop(): Promise<void>;
+}
+
+/** Repo root: every child runs from here so `--import tsx` and relative paths resolve. */
+export const REPO_ROOT = new URL("../..", `file://${__dirname}/`).pathname;
+
+/**
+ * Spawns `node --import tsx <script> ...args` and resolves once it has printed its endpoint.
+ * Its stderr (and stdout after the endpoint lines) go to our stderr, prefixed with `label`.
+ */
+export async function startServer(script: string, args: string[], label: string, timeoutMs = 60_000): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const relay = (buf: Buffer) => process.stderr.write(buf.toString().replace(/^(?=.)/gm, `[${label}] `));
+  child.stderr!.on("data", relay);
+  const vars: Record<string, string> = {};
+  let text = "";
+  const endpoint = await new Promise<Endpoint>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label}: no endpoint printed within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (buf: Buffer) => {
+      text += buf.toString();
+      for (const m of text.matchAll(/(STRONGDOC_(?:HOST|PORT|CA_FILE))=(\S+)/g)) vars[m[1]!] = m[2]!;
+      if (vars.STRONGDOC_HOST && vars.STRONGDOC_PORT && vars.STRONGDOC_CA_FILE) {
+        clearTimeout(timer);
+        child.stdout!.off("data", onData);
+        child.stdout!.on("data", relay);
+        resolve({ host: vars.STRONGDOC_HOST, port: Number(vars.STRONGDOC_PORT), caFile: vars.STRONGDOC_CA_FILE });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited with ${code} before printing its endpoint:\n${text}`));
+    });
+  });
+  return makeHandle(child, endpoint);
+}
+
+function makeHandle(child: ChildProcess, endpoint: Endpoint): ServerProcess {
+  const pid = child.pid!;
+  const exited = once(child, "exit");
+  return {
+    endpoint,
+    pid,
+    memory: () => procMemory(pid),
+    resetPeak() {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, "5");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** VmRSS and VmHWM of a process from /proc, in MiB (NaN where unavailable). */
+export function procMemory(pid: number): { rssMiB: number; peakMiB: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+    return { rssMiB: kib("VmRSS") / 1024, peakMiB: kib("VmHWM") / 1024 };
+  } catch {
+    return { rssMiB: NaN, peakMiB: NaN };
+  }
+}

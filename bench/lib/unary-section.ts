@@ -1,0 +1,62 @@
+// Section 3, unary calls: getUserInfo and listDocuments with 1 and 32 concurrent callers on the
+// facade's reused channel vs a fresh channel + TLS handshake per call (the historical Python way).
+import { runClientChild } from "./child";
+import type { BenchContext } from "./context";
+import { round } from "./stats";
+import type { UnaryResult } from "../client-unary";
+
+/** Numbers of section 3. */
+export interface UnarySectionResult {
+  /** getUserInfo, 1 caller, reused channel: median and 99th-percentile latency, ms. */
+  p50Ms: number;
+  p99Ms: number;
+  /** getUserInfo, 32 callers, reused channel: calls per second. */
+  callsPerSec: number;
+  /** min over (rpc, callers) of reused calls/s ÷ fresh-channel calls/s. */
+  reuseSpeedup: number;
+  detail: Array<Omit<UnaryResult, "peakRssMiB"> & { reuseSpeedup?: number }>;
+}
+
+/** Runs section 3. */
+export async function unarySection(ctx: BenchContext): Promise<UnarySectionResult> {
+  const { config, env, log } = ctx;
+  const detail: UnarySectionResult["detail"] = [];
+  const speedups: number[] = [];
+  for (const rpc of ["getUserInfo", "listDocuments"] as const) {
+    for (const concurrency of [1, 32]) {
+      const got: Partial<Record<"reused" | "fresh", UnaryResult>> = {};
+      for (const mode of ["reused", "fresh"] as const) {
+        const r = await runClientChild<UnaryResult>(
+          "bench/client-unary.ts",
+          ["--rpc", rpc, "--mode", mode, "--concurrency", String(concurrency), "--seconds", String(config.unarySeconds)],
+          env,
+        );
+        got[mode] = r;
+        log(`unary: ${rpc.padEnd(13)} x${String(concurrency).padEnd(2)} ${mode.padEnd(6)} ${r.callsPerSec.toFixed(0).padStart(6)} calls/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms`);
+      }
+      const speedup = got.reused!.callsPerSec / got.fresh!.callsPerSec;
+      speedups.push(speedup);
+      for (const r of [got.reused!, got.fresh!]) {
+        detail.push({
+          rpc: r.rpc,
+          mode: r.mode,
+          concurrency: r.concurrency,
+          calls: r.calls,
+          seconds: round(r.seconds, 2),
+          callsPerSec: round(r.callsPerSec, 1),
+          p50Ms: round(r.p50Ms, 3),
+          p99Ms: round(r.p99Ms, 3),
+          ...(r.mode === "reused" ? { reuseSpeedup: round(speedup, 2) } : {}),
+        });
+      }
+    }
+  }
+  const pick = (rpc: string, mode: string, c: number) => detail.find((d) => d.rpc === rpc && d.mode === mode && d.concurrency === c)!;
+  return {
+    p50Ms: pick("getUserInfo", "reused", 1).p50Ms,
+    p99Ms: pick("getUserInfo", "reused", 1).p99Ms,
+    callsPerSec: pick("getUserInfo", "reused", 32).callsPerSec,
+    reuseSpeedup: round(Math.min(...speedups), 2),
+    detail,
+  };
+}
