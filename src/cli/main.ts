@@ -83,8 +83,10 @@ function silenceIpServernameWarning(): void {
 
 /** Maps a commander failure (bad arguments, --help, --version) to an exit code and a line. */
 function commanderOutcome(err: CommanderError): { exitCode: ExitCodeValue; line?: string } {
-  if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return { exitCode: ExitCode.Ok };
-  if (err.code === "commander.help") return { exitCode: ExitCode.Usage };
+  if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
+    // Help asked for exits 0; help shown because something was missing exits as a usage error.
+    return { exitCode: err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage };
+  }
   const message = err.message.replace(/^error:\s*/i, "").replace(/\s*\n\s*/g, " ").trim();
   return { exitCode: ExitCode.Usage, line: `usage: ${message} (see --help)` };
 }
