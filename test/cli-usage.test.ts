@@ -27,7 +27,7 @@ describe("strongdoc --help", () => {
       assert.match(r.stdout, new RegExp(`^  ${cmd}\\b`, "m"), `${cmd} is listed`);
     }
     assert.match(r.stdout, /STRONGDOC_TOKEN_FILE/);
-    assert.match(r.stdout, /Exit codes: 0 ok, 1 service error, 2 usage error, 3 /);
+    assert.match(r.stdout, /Exit codes: 0 ok, 1 service error, 2 usage or configuration error, 3 /);
   });
 
   it("works on groups and subcommands, with their own options", async () => {

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { strongdoc, type CliResult } from "./cli-run";
+import { once } from "node:events";
+import { CLI_MAIN, collect, spawnScript, strongdoc, type CliResult } from "./cli-run";
 import { startTestEnv, type TestEnv } from "./helpers/emulator";
 
 let t: TestEnv;
@@ -214,5 +215,22 @@ describe("strongdoc against an emulator", () => {
   it("an unreachable service is UNAVAILABLE with exit code 4", async () => {
     const r = await sd(["docs", "list"], { STRONGDOC_TOKEN: "x", STRONGDOC_PORT: "1" });
     assertOneLine(r, 4, /^strongdoc: UNAVAILABLE: /);
+  });
+
+  it("emulator starts one (fresh CA, temporary data dir) that answers over TLS, and stops on SIGTERM", async () => {
+    const child = spawnScript(CLI_MAIN, ["emulator", "--port", "0", "--quiet", "--json"]);
+    const done = collect(child);
+    const [line] = (await once(child.stdout!, "data")) as [Buffer];
+    const info = JSON.parse(line.toString("utf8")) as { host: string; port: number; caFile: string; dataDir: string };
+    assert.equal(info.host, "localhost");
+    assert.ok(existsSync(info.caFile), "the CA file exists while it runs");
+    const probe = await strongdoc(["whoami"], {
+      env: { STRONGDOC_HOST: info.host, STRONGDOC_PORT: String(info.port), STRONGDOC_CA_FILE: info.caFile, STRONGDOC_TOKEN: "garbage" },
+    });
+    assertOneLine(probe, 3, /^strongdoc: UNAUTHENTICATED: /);
+    child.kill("SIGTERM");
+    const r = await done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(existsSync(info.dataDir), false, "the temporary data dir is removed on exit");
   });
 });

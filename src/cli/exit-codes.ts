@@ -15,7 +15,7 @@ export const ExitCode = {
   Ok: 0,
   /** The service answered with an error status (NOT_FOUND, PERMISSION_DENIED, …). */
   Service: 1,
-  /** Bad command line: unknown command or option, missing or malformed argument. */
+  /** Bad command line (unknown command or option, missing or malformed argument) or configuration (unreadable CA file, malformed endpoint variable). */
   Usage: 2,
   /** Not logged in, or the service refused the credentials or token (UNAUTHENTICATED). */
   Auth: 3,

@@ -21,7 +21,7 @@ Environment:
   STRONGDOC_TOKEN_FILE                               where login caches the token
   STRONGDOC_PASSWORD                                 password for login / users register / account register
 
-Exit codes: 0 ok, 1 service error, 2 usage error, 3 not logged in or refused credentials,
+Exit codes: 0 ok, 1 service error, 2 usage or configuration error, 3 not logged in or refused credentials,
             4 service unreachable, 5 local file error, 130 interrupted.`;
 
 /**
