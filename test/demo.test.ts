@@ -55,11 +55,11 @@ describe("npm start (the demo)", () => {
     writeFileSync(join(dir, "big.txt"), "lorem ipsum dolor sit amet ".repeat(4000));
     const r = await demo([dir, "--query", "okapi", "-q", "congo mammal", "--keep", "--concurrency", "2"]);
     assert.equal(r.code, 0, `stderr: ${r.stderr}\nstdout: ${r.stdout}`);
+    const root = reportedRoot(r.stdout);
+    dirs.push(root);
     assert.match(r.stdout, /upload +3 documents, .*, 2 at a time\)/);
     assert.match(r.stdout, /"okapi": 1 hit\(s\)[^\n]*\n +1\. +[\d.]+ +okapi\.txt\n/);
     assert.match(r.stdout, /round-trip +big\.txt \(105\.5 KiB\)/);
-    const root = reportedRoot(r.stdout);
-    dirs.push(root);
     assert.ok(existsSync(join(root, "data", "ca.pem")), "--keep keeps the emulator's data dir");
   });
 
