@@ -76,7 +76,9 @@ function oneLine(text: string): string {
 export function describeError(err: unknown): { line: string; exitCode: ExitCodeValue } {
   const status = statusOf(err);
   if (status) {
-    const line = oneLine(`${status.codeName}: ${status.details}`);
+    // grpc-js ends connection failures with an empty "Resolution note:"; drop it.
+    const details = status.details.replace(/\.?\s*Resolution note:\s*$/, "");
+    const line = oneLine(`${status.codeName}: ${details}`);
     if (AUTH_CODES.has(status.codeName)) return { line, exitCode: ExitCode.Auth };
     if (UNAVAILABLE_CODES.has(status.codeName)) return { line, exitCode: ExitCode.Unavailable };
     return { line, exitCode: ExitCode.Service };

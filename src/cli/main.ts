@@ -111,7 +111,10 @@ export async function runCli(argv: readonly string[]): Promise<ExitCodeValue> {
     else ({ exitCode, line } = describeError(err));
     if (line) process.stderr.write(`strongdoc: ${line}\n`);
   } finally {
-    await close();
+    close();
+    // A command that failed before reading all of stdin must not wait for the writer to finish
+    // (`tar c big | strongdoc encrypt` would otherwise hang on an error).
+    process.stdin.destroy();
   }
   return exitCode;
 }

@@ -32,9 +32,10 @@ export function registerDocsCommands(program: Command): void {
         cmd.error("--name needs exactly one file", { exitCode: 2, code: "strongdoc.usage" });
       }
       const token = await requireToken();
+      const { json, progress } = globalOptions(cmd);
       const uploaded: Array<{ file: string; docName: string; docId: string; bytes: number }> = [];
       for (const file of files) {
-        const input = await openInput(file, "upload", globalOptions(cmd).progress);
+        const input = await openInput(file, "upload", progress);
         const docName = opts.name ?? input.name;
         try {
           const docId = await document.uploadDocument(token, docName, input.stream);
@@ -42,8 +43,10 @@ export function registerDocsCommands(program: Command): void {
         } finally {
           input.meter.stop();
         }
+        // One line per file as soon as it is stored, so a later failure still shows what got in.
+        if (!json) process.stdout.write(`${uploaded.at(-1)!.docId}  ${docName}  ${formatBytes(input.meter.bytes)}\n`);
       }
-      report(cmd, uploaded, () => uploaded.map((u) => `${u.docId}  ${u.docName}  ${formatBytes(u.bytes)}`));
+      if (json) report(cmd, uploaded, () => []);
     });
 
   docs
@@ -53,7 +56,10 @@ export function registerDocsCommands(program: Command): void {
     .option("-o, --output <file>", "write here instead of stdout (`-` is stdout)")
     .action(async (docId: string, opts: { output?: string }, cmd: Command) => {
       const token = await requireToken();
-      const out = openOutput(opts.output, "download", globalOptions(cmd).progress);
+      const progress = globalOptions(cmd).progress;
+      // The size is only needed for the bar's percentage; skip the extra call without a bar.
+      const size = progress ? (await document.listDocuments(token)).find((d) => d.docId === docId)?.size : undefined;
+      const out = openOutput(opts.output, "download", progress, size);
       try {
         await document.downloadDocumentStream(token, docId, out.stream);
         await out.complete();
