@@ -2,7 +2,7 @@
 // in-process on a free port with a fresh CA in a temporary directory, then runs demo/scenario.ts
 // through the public facade, prints a summary table and exits 0 — or prints one line
 // (`strongdoc-demo: <reason>`) and exits non-zero on any failure. See docs/demo.md.
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -113,10 +113,14 @@ function demoProgram(): Command {
     .description("StrongDoc end to end against an in-process emulator, on real documents")
     .argument("[dir]", "upload the files under this directory (default: the documents in node_modules)")
     .option("--max-docs <n>", "at most n documents", parseCount, 300)
-    .option("--max-bytes <size>", "at most this many bytes in total (e.g. 64m)", parseByteSize, 64 * 1024 * 1024)
+    .addOption(new Option("--max-bytes <size>", "at most this many bytes in total").argParser(parseByteSize).default(64 * 1024 * 1024, "64m"))
     .option("-c, --concurrency <n>", "uploads in flight at once", parseCount, 4)
-    .option("-q, --query <words>", "a search to run (repeatable; default: a few queries for node_modules)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--keep", "keep the temporary directory (emulator data, CA, ciphertext)", false)
+    .addOption(
+      new Option("-q, --query <words>", "a search to run; repeat for several")
+        .argParser((v: string, acc: string[]) => [...acc, v])
+        .default([], "five queries suited to node_modules"),
+    )
+    .option("--keep", "keep the temporary directory (emulator data, CA, ciphertext)")
     .option("--timeout <seconds>", "give up after this many seconds", parseCount, 300)
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
@@ -135,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const program = demoProgram();
     program.parse([...argv]);
-    const opts = program.opts<{ maxDocs: number; maxBytes: number; concurrency: number; query: string[]; keep: boolean; timeout: number }>();
+    const opts = program.opts<{ maxDocs: number; maxBytes: number; concurrency: number; query: string[]; keep?: boolean; timeout: number }>();
     if (opts.maxDocs < 1 || opts.concurrency < 1 || opts.timeout < 1) {
       throw new CliError("--max-docs, --concurrency and --timeout must be at least 1", ExitCode.Usage);
     }
@@ -145,7 +149,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       maxBytes: opts.maxBytes,
       concurrency: opts.concurrency,
       queries: opts.query.length > 0 ? opts.query : DEFAULT_QUERIES,
-      keep: opts.keep,
+      keep: opts.keep === true,
       timeoutSeconds: opts.timeout,
     });
     return ExitCode.Ok;

@@ -1,31 +1,13 @@
 // `strongdoc account show|set|register`: the organization's account (admin only), and registering
 // a new organization with its first administrator (no login needed).
 import type { Command } from "commander";
-import { account, client } from "../../index";
+import { account } from "../../index";
 import { formatDate, renderTable } from "../format";
 import { report } from "../output";
 import { readPassword } from "../password";
+import { registerOrganization } from "../register-org";
 import { commandGroup } from "../groups";
 import { requireToken } from "../token-store";
-
-/** Registers an organization through the generated client (the facade's escape hatch). */
-async function registerOrganization(req: {
-  orgName: string;
-  orgEmail: string;
-  orgAddr: string;
-  userName: string;
-  password: string;
-  adminEmail: string;
-}): Promise<{ orgId: string; userId: string }> {
-  const stub = client.connectToServerWithNoAuth();
-  const resp = await new Promise<{ orgID: string; userID: string }>((resolve, reject) => {
-    stub.registerOrganization(
-      { ...req, sharableOrgs: [], multiLevelShare: false, source: "Test Active", sourceData: "", pmID: "" },
-      (err, value) => (err || !value ? reject(err ?? new Error("empty response")) : resolve(value)),
-    );
-  });
-  return { orgId: resp.orgID, userId: resp.userID };
-}
 
 /**
  * Adds the `account` command group to the program.
@@ -99,7 +81,7 @@ export function registerAccountCommands(program: Command): void {
           orgName: opts.org,
           orgEmail: opts.orgEmail,
           orgAddr: opts.address,
-          userName: opts.adminName,
+          adminName: opts.adminName,
           password,
           adminEmail: opts.adminEmail,
         });

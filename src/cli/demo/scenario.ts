@@ -9,8 +9,9 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { account, billing, client, document, login, search, StrongDocError } from "../../index";
+import { account, billing, document, login, search, StrongDocError } from "../../index";
 import { formatBytes, formatDate } from "../format";
+import { registerOrganization } from "../register-org";
 import type { Corpus, CorpusFile } from "./corpus";
 import { mapLimit } from "./pool";
 import { mbPerSecond, type DemoStats, type StepPrinter } from "./report";
@@ -48,29 +49,6 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Registers an organization and its admin through the generated client (no login needed). */
-function registerOrganization(orgName: string, adminEmail: string, password: string): Promise<{ orgId: string; userId: string }> {
-  const stub = client.connectToServerWithNoAuth();
-  return new Promise((resolve, reject) => {
-    stub.registerOrganization(
-      {
-        orgName,
-        orgEmail: `contact@${orgName}.test`,
-        orgAddr: "1 Demo Street",
-        userName: "Demo Admin",
-        password,
-        adminEmail,
-        sharableOrgs: [],
-        multiLevelShare: false,
-        source: "Test Active",
-        sourceData: "",
-        pmID: "",
-      },
-      (err, resp) => (err || !resp ? reject(err ?? new Error("RegisterOrganization: empty response")) : resolve({ orgId: resp.orgID, userId: resp.userID })),
-    );
-  });
-}
-
 /** Expects `call` to fail with a StrongDocError and returns its status name. */
 async function expectRefusal(what: string, call: () => Promise<unknown>): Promise<string> {
   try {
@@ -97,7 +75,14 @@ export async function runScenario(o: ScenarioOptions): Promise<DemoStats> {
   // Organization and its administrator.
   const orgName = `demo-${randomBytes(3).toString("hex")}`;
   const adminPassword = randomBytes(12).toString("base64url");
-  const { orgId, userId: adminId } = await registerOrganization(orgName, `admin@${orgName}.test`, adminPassword);
+  const { orgId, userId: adminId } = await registerOrganization({
+    orgName,
+    orgEmail: `contact@${orgName}.test`,
+    orgAddr: "1 Demo Street",
+    adminName: "Demo Admin",
+    adminEmail: `admin@${orgName}.test`,
+    password: adminPassword,
+  });
   out.step("register", `organization ${orgId} with administrator ${adminId}`);
 
   // Logins: the admin, then a second, regular user.
