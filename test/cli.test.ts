@@ -10,9 +10,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { once } from "node:events";
 import { CLI_MAIN, collect, spawnScript, strongdoc, type CliResult } from "./cli-run";
-import { startTestEnv, type TestEnv } from "./helpers/emulator";
+import { startEmulator, type RunningEmulator } from "../emulator/src/index";
+import { createClient, type StrongDocClient } from "../src/index";
 
-let t: TestEnv;
+/** The emulator under test and a facade client bound to it (for logins the CLI does not do). */
+let t: { emu: RunningEmulator; sd: StrongDocClient };
 let work: string;
 let env: NodeJS.ProcessEnv;
 const tokenFile = () => join(work, "config", "strongdoc", "token.json");
@@ -22,13 +24,16 @@ const adminPassword = "alice's long passphrase";
 const bobId = `bob@${orgName}.test`;
 
 before(async () => {
-  t = await startTestEnv();
+  // Cheap password hashing: the tests log in many times.
+  const emu = await startEmulator({ port: 0, quiet: true, scrypt: { N: 1024, r: 8, p: 1 } });
+  t = { emu, sd: createClient({ host: "localhost", port: emu.port, caPem: emu.caPem }) };
   work = mkdtempSync(join(tmpdir(), "strongdoc-cli-test-"));
   // The token file is found through XDG_CONFIG_HOME here (STRONGDOC_TOKEN_FILE is tested below).
   env = { STRONGDOC_HOST: "localhost", STRONGDOC_PORT: String(t.emu.port), STRONGDOC_CA_FILE: t.emu.caFile, XDG_CONFIG_HOME: join(work, "config") };
 });
 after(async () => {
-  await t?.stop();
+  t?.sd.close();
+  await t?.emu.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
