@@ -71,9 +71,12 @@ function makeDocument(): Buffer {
 function makeQueries(n: number): string[] {
   const pick = (from: number, to: number) => words[from + Math.floor(random() * (to - from))];
   return Array.from({ length: n }, (_, i) => {
-    const bands = [[0, 100], [100, 5_000], [5_000, VOCABULARY]] as const;
+    const bands: [number, number][] = [[0, 100], [100, 5_000], [5_000, VOCABULARY]];
     const count = 1 + (i % 3);
-    return Array.from({ length: count }, (_, j) => pick(...bands[(i + j) % 3])).join(" ");
+    return Array.from({ length: count }, (_, j) => {
+      const [from, to] = bands[(i + j) % 3];
+      return pick(from, to);
+    }).join(" ");
   });
 }
 
