@@ -101,7 +101,10 @@ describe("strongdoc against an emulator", () => {
     assertOneLine(denied, 1, /^strongdoc: PERMISSION_DENIED: /);
 
     const temp = `temp@${orgName}.test`;
-    assert.equal((await sd(["users", "register", "Temp", temp], { STRONGDOC_PASSWORD: "temporary passphrase" })).code, 0);
+    // $STRONGDOC_PASSWORD (the caller's own) is not used for someone else: stdin is.
+    assert.equal((await sd(["users", "register", "Temp", temp], { STRONGDOC_PASSWORD: adminPassword }, "temporary passphrase\n")).code, 0);
+    await assert.rejects(t.sd.login.login(temp, adminPassword, orgName), /UNAUTHENTICATED/);
+    assert.ok(await t.sd.login.login(temp, "temporary passphrase", orgName));
     assert.deepEqual(json(await sd(["users", "remove", temp, "--json"])), { count: 1 });
     assert.equal(json<Array<{ userId: string }>>(await sd(["users", "list", "--json"])).some((u) => u.userId === temp), false);
   });

@@ -19,7 +19,7 @@ Environment:
   STRONGDOC_EMULATOR_HOST=host:port                  talk to a local emulator instead
   STRONGDOC_TOKEN                                    use this token instead of the cached one
   STRONGDOC_TOKEN_FILE                               where login caches the token
-  STRONGDOC_PASSWORD                                 password for login / users register / account register
+  STRONGDOC_PASSWORD                                 your password, for login and account register
 
 Exit codes: 0 ok, 1 service error, 2 usage or configuration error, 3 not logged in or refused credentials,
             4 service unreachable, 5 local file error, 130 interrupted.`;

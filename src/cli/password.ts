@@ -1,18 +1,19 @@
-// Reads a password for `login` and `users register` without putting it on the command line:
-// $STRONGDOC_PASSWORD, else a prompt with no echo on a terminal, else the first line of stdin.
+// Reads a password without putting it on the command line: $STRONGDOC_PASSWORD (for one's own
+// password only), else a prompt with no echo on a terminal, else the first line of stdin.
 import { CliError, ExitCode } from "./exit-codes";
 
 /**
- * Obtains a password: the `STRONGDOC_PASSWORD` environment variable, a hidden prompt when stdin
- * is a terminal, or the first line of (piped) stdin.
+ * Obtains a password: the `STRONGDOC_PASSWORD` environment variable (unless `fromEnv` is false,
+ * as for another user's password), a hidden prompt when stdin is a terminal, or the first line of
+ * (piped) stdin.
  *
  * @example
  * ```ts
  * const password = await readPassword("Password: ");
  * ```
  */
-export async function readPassword(prompt: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  if (env.STRONGDOC_PASSWORD !== undefined && env.STRONGDOC_PASSWORD !== "") return env.STRONGDOC_PASSWORD;
+export async function readPassword(prompt: string, fromEnv = true, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (fromEnv && env.STRONGDOC_PASSWORD !== undefined && env.STRONGDOC_PASSWORD !== "") return env.STRONGDOC_PASSWORD;
   const password = process.stdin.isTTY ? await promptHidden(prompt) : await readFirstLine(process.stdin);
   if (password === "") throw new CliError("empty password", ExitCode.Usage);
   return password;

@@ -35,13 +35,14 @@ export function registerUsersCommands(program: Command): void {
 
   users
     .command("register")
-    .description("register a new user (admin only); the password is read like `login`'s")
+    .description("register a new user (admin only); their password is prompted for or read from stdin")
     .argument("<name>", "display name")
     .argument("<email>", "email, which becomes the user ID")
     .option("--admin", "make the user an administrator", false)
     .action(async (name: string, email: string, opts: { admin: boolean }, cmd: Command) => {
       const token = await requireToken();
-      const password = await readPassword(`Password for ${email}: `);
+      // Another person's password: never taken from $STRONGDOC_PASSWORD (that is the caller's own).
+      const password = await readPassword(`Password for ${email}: `, false);
       const userId = await account.registerUser(token, name, password, email, opts.admin);
       report(cmd, { userId }, () => `registered ${userId}${opts.admin ? " (admin)" : ""}`);
     });
