@@ -3,8 +3,8 @@ import { spawn } from "node:child_process";
 import { REPO_ROOT } from "./server-process";
 
 /**
- * Spawns `node --import tsx <script> ...args` with `env`, collects stdout, and parses its last
- * line as JSON. Rejects with the child's stderr if it fails or times out.
+ * Spawns `node --import tsx <script> ...args` with `env`, collects stdout, and parses it (or its
+ * last line) as JSON. Rejects with the child's stderr if it fails or times out.
  */
 export function runClientChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -20,12 +20,14 @@ export function runClientChild<T>(script: string, args: string[], env: NodeJS.Pr
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
-      const last = out.trim().split("\n").pop() ?? "";
       if (code === 0) {
-        try {
-          return resolve(JSON.parse(last) as T);
-        } catch {
-          /* fall through */
+        // Either the whole stdout is one (pretty-printed) JSON value, or its last line is.
+        for (const text of [out, out.trim().split("\n").pop() ?? ""]) {
+          try {
+            return resolve(JSON.parse(text) as T);
+          } catch {
+            /* try the next form */
+          }
         }
       }
       reject(new Error(`${script} ${args.join(" ")} failed (${signal ?? code}):\n${err.slice(-4000)}${out.slice(-1000)}`));
