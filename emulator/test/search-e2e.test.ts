@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { status } from "@grpc/grpc-js";
 import type { RunningEmulator } from "../src/index";
 import { searchAndBillingServices } from "../src/search-billing-services";
-import { call, connect, encrypt, expectCode, newOrg, newUser, start, upload, type Client } from "./helpers";
+import { auth, call, connect, encrypt, expectCode, newOrg, newUser, start, upload, type Client } from "./helpers";
 import { makePdf } from "./search-fixtures";
 
 function filesUnder(dir: string): string[] {
@@ -102,7 +102,6 @@ describe("Search (end to end)", () => {
     client.close();
     client = connect(emu);
     const { token } = await call(client, "login", { userID: org.adminId, password: org.password, orgID: org.orgId });
-    const md = (await import("./helpers")).auth(token);
-    assert.deepEqual((await search(md, "quokkasecret")).map((h) => h.docID), [docs.txt], "the index survives a restart");
+    assert.deepEqual((await search(auth(token), "quokkasecret")).map((h) => h.docID), [docs.txt], "the index survives a restart");
   });
 });
