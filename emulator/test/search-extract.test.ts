@@ -63,6 +63,12 @@ describe("extractText", () => {
     assert.equal(await extractText(Buffer.from("{not json")), "{not json");
   });
 
+  it("reads a prefix of a document cut in the middle of a character", async () => {
+    const text = Buffer.from("naïve café €");
+    assert.equal(await extractText(text.subarray(0, text.length - 1)), "naïve café ");
+    assert.equal(await extractText(Buffer.from([0x61, 0xe2, 0x28, 0xa1, 0x62])), null, "invalid inside is still binary");
+  });
+
   it("reads UTF-16 text with a BOM", async () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("grüße", "utf16le")]);
     assert.equal(await extractText(le), "grüße");

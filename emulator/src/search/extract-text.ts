@@ -34,16 +34,18 @@ export async function extractText(content: Buffer): Promise<string | null> {
   return jsonToText(text) ?? text;
 }
 
-/** Decodes text bytes, or returns `null` for binary content. */
+/** Decodes text bytes (ignoring a character cut off at the end), or returns `null` for binary content. */
 export function decodeText(content: Buffer): string | null {
   let text: string;
+  // `stream: true` without a final flush: a character cut off at the very end (the server may
+  // hand over only a prefix of a large document) is dropped instead of failing the whole text.
   try {
     if (content[0] === 0xff && content[1] === 0xfe) {
-      text = new TextDecoder("utf-16le", { fatal: true }).decode(content.subarray(2));
+      text = new TextDecoder("utf-16le", { fatal: true }).decode(content.subarray(2), { stream: true });
     } else if (content[0] === 0xfe && content[1] === 0xff) {
-      text = new TextDecoder("utf-16be", { fatal: true }).decode(content.subarray(2));
+      text = new TextDecoder("utf-16be", { fatal: true }).decode(content.subarray(2), { stream: true });
     } else {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(content); // drops a UTF-8 BOM
+      text = new TextDecoder("utf-8", { fatal: true }).decode(content, { stream: true }); // drops a UTF-8 BOM
     }
   } catch {
     return null;
