@@ -44,6 +44,11 @@ describe("extractText", () => {
     assert.equal(words(htmlToText("<p>visible</p><script>" + "<script>".repeat(50_000))), "visible");
   });
 
+  it("keeps XML CDATA text", async () => {
+    const xml = '<?xml version="1.0"?><note><body><![CDATA[a > b & c]]></body><to>Tove</to></note>';
+    assert.equal(words(await extractText(Buffer.from(xml))), "a > b & c Tove");
+  });
+
   it("decodes numeric and named references and leaves unknown ones", () => {
     assert.equal(decodeEntities("&lt;a&gt; &#65;&#x42; &bogus; &#0; &amp"), "<a> AB &bogus; &#0; &amp");
   });

@@ -61,7 +61,7 @@ export function looksLikeHtml(text: string): boolean {
 
 /**
  * The visible text of an HTML document: tags, comments, doctype and the bodies of `<script>`,
- * `<style>` and `<template>` removed (each tag becomes a space so words never run together),
+ * `<style>` and `<template>` removed, CDATA sections kept as text (each tag becomes a space so words never run together),
  * character references decoded. Linear in the input size, whatever the markup.
  *
  * @example
@@ -80,6 +80,12 @@ export function htmlToText(html: string): string {
       break;
     }
     out.push(html.slice(i, lt));
+    if (lower.startsWith("<![cdata[", lt)) {
+      const end = html.indexOf("]]>", lt + 9);
+      out.push(" ", html.slice(lt + 9, end < 0 ? html.length : end), " ");
+      i = end < 0 ? html.length : end + 3;
+      continue;
+    }
     i = skipMarkup(html, lower, lt);
     out.push(" ");
   }
