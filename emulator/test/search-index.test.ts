@@ -28,7 +28,7 @@ describe("SearchIndex", () => {
       ["common2", "ann@acme.com", "common words, plain facts"],
       ["rare", "ann@acme.com", "the zeppelin flew over common land"],
       ["other", "ann@acme.com", "nothing to see here"],
-      ["accent", "ann@acme.com", "Crème Brûlée at the CAFÉ"],
+      ["accent", "ann@acme.com", "Crème Brûlée at the CAFÉ, ﬁne"],
     ];
     for (const [id, owner, text] of corpus) {
       addDocumentRow(t.db, id, "acme", owner);
@@ -56,6 +56,8 @@ describe("SearchIndex", () => {
   it("is case- and accent-insensitive", () => {
     assert.deepEqual(ids(index.search("creme BRULEE", admin)), ["accent"]);
     assert.deepEqual(ids(index.search("café", admin)), ["accent"]);
+    assert.deepEqual(ids(index.search("cafe\u0301 ＣＡＦＥ", admin)), ["accent"], "combining accent, full-width");
+    assert.deepEqual(ids(index.search("fine", admin)), ["accent"], "the ligature ﬁ is folded");
   });
 
   it("treats FTS syntax as plain words", () => {

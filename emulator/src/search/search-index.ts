@@ -86,7 +86,8 @@ export class SearchIndex {
     if (this.pending.get(docId) !== ticket) return;
     this.pending.delete(docId);
     if (text !== null && text.length > MAX_INDEXED_CHARS) text = text.slice(0, MAX_INDEXED_CHARS);
-    const body = text;
+    // NFKC folds compatibility forms (PDF ligatures like "ﬁ", full-width letters) as queries are folded.
+    const body = text?.normalize("NFKC") ?? null;
     this.db.transaction(() => {
       this.removeIndexed(docId);
       if (body !== null && /[\p{L}\p{N}]/u.test(body)) this.insertIndexed(docId, orgId, body);

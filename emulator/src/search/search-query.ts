@@ -14,8 +14,9 @@ export const MAX_QUERY_TERMS = 32;
 const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
 
 /**
- * The distinct lower-case words of a query, in order of first appearance. Everything that is not
- * a letter, digit or mark (punctuation, symbols, whitespace, control characters) separates words.
+ * The distinct lower-case words of a query, in order of first appearance, NFKC-normalized as
+ * indexed text is. Everything that is not a letter, digit or mark (punctuation, symbols,
+ * whitespace, control characters) separates words.
  *
  * @example
  * ```ts
@@ -23,7 +24,7 @@ const WORD = /[\p{L}\p{N}\p{M}\p{Co}]+/gu;
  * ```
  */
 export function queryTerms(query: string): string[] {
-  return [...new Set(query.toLowerCase().match(WORD) ?? [])];
+  return [...new Set(query.normalize("NFKC").toLowerCase().match(WORD) ?? [])];
 }
 
 /**
