@@ -46,6 +46,9 @@ export interface CallInfo {
   bytesIn: number;
   /** Serialized response bytes sent. */
   bytesOut: number;
+  /** Set by a streaming handler after it committed something: undoes it if the client turns out
+   *  to have reset the stream before the call completed (see `streamAborted`). */
+  onAbort?: () => void | Promise<void>;
 }
 
 /** Access level an RPC requires. */

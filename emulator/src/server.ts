@@ -10,7 +10,7 @@ import type { Caller } from "./auth";
 import { bearerToken } from "./auth";
 import type { CallInfo, Emu, Handler } from "./context";
 import { handlers } from "./handlers";
-import { instrument, outgoing, received, type MethodDefinition } from "./stream-io";
+import { instrument, outgoing, received, streamAborted, type MethodDefinition } from "./stream-io";
 
 /** Largest request message the server accepts: 32 MiB. */
 export const MAX_RECEIVE_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -70,6 +70,18 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
       }
     }
   };
+  // The client reset the stream before the call completed: undo what the handler committed.
+  const undoAndFinish = async (info: CallInfo, started: number) => {
+    if (info.onAbort) {
+      try {
+        await info.onAbort();
+        emu.warn(`${rpc}: client cancelled before the call completed; its document was removed`);
+      } catch (e) {
+        emu.warn(`${rpc}: undo after cancellation failed: ${(e as Error)?.stack ?? String(e)}`);
+      }
+    }
+    finish(info, started, status.CANCELLED);
+  };
   const newInfo = (): CallInfo => ({ rpc, orgId: "", userId: "", bytesIn: 0, bytesOut: 0 });
 
   switch (handler.kind) {
@@ -98,13 +110,15 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
       return ((call: grpc.ServerReadableStream<any, any>, callback: grpc.sendUnaryData<any>) => {
         const started = performance.now();
         const info = newInfo();
+        const abort = () => undoAndFinish(info, started);
         (async () => {
           const caller = await authenticate(emu, handler, call.metadata, info);
           return handler.handle(emu, caller, call, info);
         })().then(
-          (res) => {
-            if (call.cancelled) return finish(info, started, status.CANCELLED);
+          async (res) => {
+            if (call.cancelled) return abort();
             callback(null, outgoing(info, res));
+            if (await (streamAborted(call) ?? false)) return abort();
             finish(info, started, status.OK);
           },
           (err) => {
@@ -120,11 +134,11 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
       return ((call: grpc.ServerDuplexStream<any, any> | grpc.ServerWritableStream<any, any>) => {
         const started = performance.now();
         const info = newInfo();
-        const done = new Promise<void>((resolve) => {
-          const end = () => resolve();
-          call.once("finish", end);
-          call.once("close", end);
-          call.once("cancelled", end);
+        const abort = () => undoAndFinish(info, started);
+        // How the call ended, for when the HTTP/2 stream cannot be observed directly.
+        const ended = new Promise<boolean>((resolve) => {
+          call.once("finish", () => resolve(false));
+          call.once("close", () => resolve(true));
         });
         (async () => {
           if (handler.kind === "serverStream") received(info, (call as grpc.ServerWritableStream<any, any>).request);
@@ -132,16 +146,16 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
           await handler.handle(emu, caller, call as any, info);
         })().then(
           async () => {
-            if (call.cancelled || call.destroyed) return finish(info, started, status.CANCELLED);
+            if (call.cancelled || call.destroyed) return abort();
             call.end();
-            await done;
-            finish(info, started, call.cancelled ? status.CANCELLED : status.OK);
+            const aborted = await (streamAborted(call) ?? ended);
+            if (aborted) return abort();
+            finish(info, started, status.OK);
           },
           async (err) => {
             if (call.cancelled || call.destroyed) return finish(info, started, status.CANCELLED);
             const st = toStatus(emu, rpc, err);
             call.emit("error", Object.assign(new Error(st.details), st));
-            await done;
             finish(info, started, st.code);
           },
         );

@@ -115,3 +115,46 @@ export async function send<T extends object>(call: CancellableWritable, info: Ca
     );
   });
 }
+
+/**
+ * Call when a client stream's input has ended, before committing anything. A client that cancels
+ * (grpc-js `cancel()`) sends END_STREAM immediately followed by RST_STREAM; the half-close is
+ * delivered first. Letting one event-loop turn pass processes a RST that arrived with it, so a
+ * cancelled stream is not mistaken for a complete one. Throws CANCELLED if the call was cancelled.
+ */
+export async function confirmInputComplete(call: { cancelled: boolean }): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (call.cancelled) throw cancelledError();
+}
+
+/** The subset of node:http2's ServerHttp2Stream used to tell a completed call from an aborted one. */
+interface H2StreamLike {
+  closed: boolean;
+  destroyed: boolean;
+  rstCode: number | undefined;
+  sentTrailers?: unknown;
+  once(event: "close", listener: () => void): unknown;
+}
+
+/**
+ * The HTTP/2 stream under a grpc-js server call, reached through grpc-js internals (guarded:
+ * undefined if they change). Used only to learn whether the client reset the stream.
+ */
+function http2StreamOf(call: object): H2StreamLike | undefined {
+  const s = (call as { call?: { stream?: unknown } }).call?.stream as Partial<H2StreamLike> | undefined;
+  return s && typeof s.once === "function" && "rstCode" in s ? (s as H2StreamLike) : undefined;
+}
+
+/**
+ * Resolves when the call's HTTP/2 stream has closed: `true` if the client reset it (cancelled or
+ * vanished) rather than letting it end normally. A grpc-js client's `cancel()` sends END_STREAM and
+ * then RST_STREAM, so a client stream can look complete just before it turns out cancelled.
+ * Returns undefined if the stream cannot be observed.
+ */
+export function streamAborted(call: object): Promise<boolean> | undefined {
+  const h2 = http2StreamOf(call);
+  if (!h2) return undefined;
+  const aborted = () => (h2.rstCode ?? 0) !== 0;
+  if (h2.closed || h2.destroyed) return Promise.resolve(aborted());
+  return new Promise((resolve) => h2.once("close", () => resolve(aborted())));
+}

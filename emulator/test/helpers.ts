@@ -8,6 +8,8 @@ import * as document from "../../generated/document";
 import * as noStore from "../../generated/documentNoStore";
 import * as search from "../../generated/search";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/index";
+import { KeyRing, loadMasterKey } from "../src/crypto/keys";
+import { openDatabase, type Db } from "../src/store/db";
 
 /** scrypt cost used by tests (the default is deliberately slow). */
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -289,4 +291,36 @@ export async function decrypt(
     for (const m of r.all.slice(1)) out.push(m.plaintext);
   }
   return { plaintext: Buffer.concat(out), responses: r.all.length - 1, first, ids: r.all.map((m) => m.docID) };
+}
+
+/** Collects the emulator's log lines and lets a test wait for one (no timing assumptions). */
+export class LogTap {
+  readonly lines: string[] = [];
+  private waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
+  /** Pass as the `log` option. */
+  readonly log = (line: string): void => {
+    this.lines.push(line);
+    for (const w of [...this.waiters]) {
+      if (w.re.test(line)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  /** Resolves with the first line (already logged or future) matching `re`. */
+  waitFor(re: RegExp): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ re, resolve }));
+  }
+}
+
+/** Opens a stopped emulator's database (same master key) to inspect rows, then closes it. */
+export async function inspectDb<T>(dataDir: string, fn: (db: Db) => T): Promise<T> {
+  const db = openDatabase(dataDir, new KeyRing(loadMasterKey(dataDir)).databaseKey);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
 }

@@ -62,6 +62,20 @@ export async function commitDocument(emu: Emu, doc: Finished): Promise<void> {
   await safely(emu, "searchIndex.indexDocument", () => emu.services.searchIndex.indexDocument(doc.docId, doc.orgId, doc.prefix));
 }
 
+/**
+ * Undoes a committed document whose stream the client reset before the call completed: the
+ * client never saw the call succeed, so the document must not exist.
+ */
+export async function rollbackDocument(emu: Emu, docId: string): Promise<void> {
+  const row = emu.db.prepare("SELECT org_id, stored, size FROM documents WHERE doc_id = ?").get(docId) as
+    | { org_id: string; stored: number; size: number }
+    | undefined;
+  if (!row) return;
+  emu.db.transaction(() => deleteDocumentRows(emu.db, docId))();
+  if (row.stored === 1 && row.size > 0) emu.services.meter.recordStorage(row.org_id, -row.size, new Date(emu.now()));
+  await safely(emu, "searchIndex.removeDocument", () => emu.services.searchIndex.removeDocument(docId));
+}
+
 /** Deletes a pending document after a failed or cancelled stream (no-op once it is ready). */
 export function discardPending(emu: Emu, docId: string): void {
   emu.db.transaction(() => {

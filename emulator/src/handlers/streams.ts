@@ -10,18 +10,17 @@ import type * as N from "../../../generated/documentNoStore";
 import type { BidiStreamHandler, ClientStreamHandler, ServerStreamHandler } from "../context";
 import { ApiError, invalidArgument } from "../errors";
 import { requireText } from "../validate";
-import { requests, send } from "../stream-io";
+import { confirmInputComplete, requests, send } from "../stream-io";
 import {
   ChunkWriter,
   INDEX_PREFIX_BYTES,
   createPending,
-  deleteDocumentRows,
   documentKey,
   readChunk,
   readableDocument,
 } from "../store/documents";
 import { CiphertextError, StreamDecryptor, StreamEncryptor } from "../crypto/stream-cipher";
-import { commitDocument, discardPending } from "./lifecycle";
+import { commitDocument, discardPending, rollbackDocument } from "./lifecycle";
 import { documentName, requireEncryptOnly, requireStored } from "./documents";
 
 const EMPTY = Buffer.alloc(0);
@@ -63,14 +62,9 @@ export const streamHandlers = {
           if (d?.$case === "docName") throw invalidArgument("docName", "sent again after the first message");
           if (d?.$case === "plaintext") writer.write(d.plaintext);
         }
+        await confirmInputComplete(call);
         await commitDocument(emu, { docId, orgId: caller.orgId, ownerId: caller.userId, name, size: writer.bytes, writer, prefix: writer.prefix() });
-        if (call.cancelled) {
-          // The client left before learning the docID: the upload did not happen.
-          emu.db.transaction(() => deleteDocumentRows(emu.db, docId))();
-          if (writer.bytes > 0) emu.services.meter.recordStorage(caller.orgId, -writer.bytes, new Date(emu.now()));
-          await emu.services.searchIndex.removeDocument(docId);
-          throw new ApiError(status.CANCELLED, "call cancelled by the client");
-        }
+        info.onAbort = () => rollbackDocument(emu, docId);
         return { docID: docId, bytes: Long.fromNumber(writer.bytes) };
       } catch (e) {
         discardPending(emu, docId);
@@ -112,7 +106,9 @@ export const streamHandlers = {
           prefix.add(plain);
           await send(call, info, { docID: docId, ciphertext: enc.push(plain) } satisfies N.EncryptDocStreamResp);
         }
+        await confirmInputComplete(call);
         await commitDocument(emu, { docId, orgId: caller.orgId, ownerId: caller.userId, name, size: enc.bytes, frames: enc.frames, prefix: prefix.get() });
+        info.onAbort = () => rollbackDocument(emu, docId);
       } catch (e) {
         discardPending(emu, docId);
         throw e;
