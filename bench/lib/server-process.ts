@@ -25,9 +25,16 @@ export const REPO_ROOT = new URL("../..", `file://${__dirname}/`).pathname;
  * Spawns `node --import tsx <script> ...args` and resolves once it has printed its endpoint.
  * Its stderr (and stdout after the endpoint lines) go to our stderr, prefixed with `label`.
  */
-export async function startServer(script: string, args: string[], label: string, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(
+  script: string,
+  args: string[],
+  label: string,
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const relay = (buf: Buffer) => process.stderr.write(buf.toString().replace(/^(?=.)/gm, `[${label}] `));

@@ -1,0 +1,82 @@
+// Tuning experiments behind bench/RESULTS.md's tuning log: facade streaming throughput and peak RSS
+// for variants of the client (patched copies of src/ via BENCH_FACADE_DIR) and of the server's
+// HTTP/2 receive windows (bench/emulator-tuned.ts), interleaved and repeated, medians printed.
+// Usage: npx tsx bench/tune.ts [--variants label=dir,label=dir] [--server-windows 0,4194304]
+//        [--ops upload,download,encrypt,decrypt] [--mib 64] [--reps 2] [--mode facade|raw|lockstep]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_CHUNK_SIZE } from "../src/streams";
+import { runClientChild } from "./lib/child";
+import { childEnv } from "./lib/child-env";
+import { startServer } from "./lib/server-process";
+import { createBenchAccount } from "./lib/setup";
+import { median } from "./lib/stats";
+import type { StreamResult } from "./client-stream";
+
+async function main(): Promise<void> {
+  const { values: a } = parseArgs({
+    options: {
+      variants: { type: "string", default: "current=" },
+      "server-windows": { type: "string", default: "0" },
+      ops: { type: "string", default: "upload,download,encrypt,decrypt" },
+      mib: { type: "string", default: "64" },
+      reps: { type: "string", default: "2" },
+      mode: { type: "string", default: "facade" },
+      chunk: { type: "string", default: String(DEFAULT_CHUNK_SIZE) },
+    },
+  });
+  const variants = a.variants!.split(",").map((v) => {
+    const [label, dir = ""] = v.split("=");
+    return { label: label!, dir };
+  });
+  const bytes = Number(a.mib) * 2 ** 20;
+  const ops = a.ops!.split(",");
+  const chunk = a.chunk!;
+  for (const win of a["server-windows"]!.split(",").map(Number)) {
+    const tmp = mkdtempSync(join(tmpdir(), "strongdoc-tune-"));
+    const emu = await startServer("bench/emulator-tuned.ts", ["--port", "0", "--data-dir", join(tmp, "emu"), "--quiet"], "emulator", 60_000, {
+      BENCH_SERVER_STREAM_WINDOW: String(win),
+      BENCH_SERVER_CONN_WINDOW: String(win * 2),
+    });
+    try {
+      const { token } = await createBenchAccount(emu.endpoint);
+      const env = { ...childEnv(emu.endpoint, token), NODE_NO_WARNINGS: "1" };
+      const base = ["--bytes", String(bytes), "--chunk", chunk];
+      const stored = await runClientChild<StreamResult>("bench/client-stream.ts", ["--op", "upload", "--mode", "raw", ...base], env);
+      const ct = join(tmp, "ct.bin");
+      const enc = await runClientChild<StreamResult>("bench/client-stream.ts", ["--op", "encrypt", "--mode", "raw", ...base, "--save", ct], env);
+      for (const op of ops) {
+        const extra = op === "download" ? ["--doc-id", stored.docId] : op === "decrypt" ? ["--doc-id", enc.docId, "--input", ct] : [];
+        const runs = new Map<string, StreamResult[]>();
+        for (let rep = 0; rep < Number(a.reps); rep++) {
+          const order = rep % 2 ? [...variants].reverse() : variants;
+          for (const v of order) {
+            const r = await runClientChild<StreamResult>(
+              "bench/client-stream.ts",
+              ["--op", op, "--mode", a.mode!, ...base, ...extra],
+              { ...env, BENCH_FACADE_DIR: v.dir },
+            );
+            runs.set(v.label, [...(runs.get(v.label) ?? []), r]);
+          }
+        }
+        for (const v of variants) {
+          const rs = runs.get(v.label)!;
+          process.stdout.write(
+            `serverWindow=${win} ${op.padEnd(8)} ${v.label.padEnd(14)} ${median(rs.map((r) => r.mbps)).toFixed(1).padStart(6)} MB/s ` +
+              `(${rs.map((r) => r.mbps.toFixed(0)).join(", ")})  peak RSS ${Math.max(...rs.map((r) => r.peakRssMiB)).toFixed(0)} MiB\n`,
+          );
+        }
+      }
+    } finally {
+      await emu.stop();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`tune: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
