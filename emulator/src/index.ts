@@ -10,7 +10,8 @@ import { TokenService } from "./auth";
 import { createServer, MAX_RECEIVE_MESSAGE_BYTES } from "./server";
 import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./passwords";
-import { defaultServices, type ServiceContext, type Services } from "./services";
+import type { ServiceContext, Services } from "./services";
+import { searchAndBillingServices } from "./search-billing-services";
 import type { Emu, SameNamePolicy } from "./context";
 
 export type { ScryptParams } from "./passwords";
@@ -60,7 +61,8 @@ export interface EmulatorOptions {
   scrypt?: ScryptParams;
   /** Clock in ms since epoch (a test knob; default `Date.now`). */
   now?: () => number;
-  /** Replaces some or all of the search/meter/billing services. */
+  /** Replaces some or all of the search/meter/billing services (default: the real ones from
+   *  `search-billing-services.ts`; `services.ts` has no-op/zero-cost stand-ins). */
   services?: (ctx: ServiceContext) => Partial<Services>;
 }
 
@@ -128,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     db = openDatabase(dataDir, keys.databaseKey);
     cleanUpAtStart(db, now());
     const ctx: ServiceContext = { db, now, largeTrafficBytes };
-    const services: Services = { ...defaultServices(ctx), ...(options.services?.(ctx) ?? {}) };
+    const services: Services = { ...searchAndBillingServices(ctx), ...(options.services?.(ctx) ?? {}) };
     const emu: Emu = {
       db,
       keys,

@@ -1,6 +1,6 @@
 // The pluggable services the request handlers call: the search index, the usage meter and
-// billing. Part 2 of the emulator supplies the real ones; until a service is supplied, the
-// defaults here keep every RPC answering validly (no hits, zero costs, one "No Payment" payment).
+// billing. The real ones are built in search-billing-services.ts (the default); the stand-ins
+// here (no hits, zero costs, one "No Payment" payment) are for tests that want to isolate the server.
 import { status } from "@grpc/grpc-js";
 import type { Db } from "./store/db";
 import { ApiError, invalidArgument } from "./errors";
@@ -161,7 +161,7 @@ export const noMeter: MeterService = {
   recordStorage() {},
 };
 
-/** The services used when none are injected. */
-export function defaultServices(ctx: ServiceContext): Services {
+/** Stand-in services: no search hits, no metering, zero-cost billing. */
+export function standInServices(ctx: ServiceContext): Services {
   return { searchIndex: emptySearchIndex, meter: noMeter, billing: zeroCostBilling(ctx) };
 }
