@@ -25,6 +25,11 @@ describe("extractText", () => {
     assert.equal(await extractText(pdf.subarray(0, 200)), null);
   });
 
+  it("reads text that merely mentions a PDF header as text", async () => {
+    const text = "Every PDF starts with %PDF-1.7 and a binary comment line.";
+    assert.equal(await extractText(Buffer.from(text)), text);
+  });
+
   it("strips HTML tags, comments, scripts and styles and decodes entities", async () => {
     const html = `<!DOCTYPE html><html><head><title>Caf&eacute; menu</title>
       <style>body { color: red } .secretstyle {}</style>

@@ -9,7 +9,7 @@ import { isPdf, pdfToText } from "./pdf-text";
  * The indexable text of a document, detected by content:
  *
  * - **PDF** (`%PDF-` header): the text of every page, including text inside Flate-compressed
- *   content streams; a PDF that cannot be parsed yields `null`.
+ *   content streams. A PDF that cannot be parsed is treated as below (a damaged PDF is binary).
  * - **HTML / XML** (starts with markup): tags, comments, `<script>`/`<style>` bodies removed,
  *   character references decoded.
  * - **JSON** (parses as JSON): every key and every string, number and boolean value, one per line.
@@ -27,7 +27,11 @@ import { isPdf, pdfToText } from "./pdf-text";
  * ```
  */
 export async function extractText(content: Buffer): Promise<string | null> {
-  if (isPdf(content)) return pdfToText(content);
+  if (isPdf(content)) {
+    const pdfText = await pdfToText(content);
+    if (pdfText !== null) return pdfText;
+    // Not a parseable PDF: maybe text that mentions "%PDF-"; a damaged PDF is binary below.
+  }
   const text = decodeText(content);
   if (text === null) return null;
   if (looksLikeHtml(text)) return htmlToText(text);
