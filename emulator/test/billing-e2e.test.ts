@@ -1,4 +1,4 @@
-// End-to-end billing through a real emulator over TLS with the real services: a fresh org's
+// End-to-end billing through a real emulator over TLS with its default (real) services: a fresh org's
 // details and payment, costs that add up after real traffic and storage, NOT_FOUND outside the
 // periods, frequency validation, and a large-traffic event produced by a real stream with a
 // small threshold.
@@ -8,8 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { status } from "@grpc/grpc-js";
 import { TimeInterval } from "../../generated/billing";
 import type { RunningEmulator } from "../src/index";
-import { searchAndBillingServices } from "../src/search-billing-services";
-import { call, connect, encrypt, expectCode, newOrg, newUser, start, upload, type Client } from "./helpers";
+import { auth, call, connect, encrypt, expectCode, newOrg, newUser, start, upload, type Client } from "./helpers";
 
 const THRESHOLD = 64 * 1024;
 const MB = 1024 * 1024;
@@ -19,7 +18,7 @@ describe("Billing (end to end)", () => {
   let client: Client;
 
   before(async () => {
-    emu = await start({ services: searchAndBillingServices, largeTrafficBytes: THRESHOLD });
+    emu = await start({ largeTrafficBytes: THRESHOLD });
     client = connect(emu);
   });
   after(async () => {
@@ -77,6 +76,33 @@ describe("Billing (end to end)", () => {
     assert.deepEqual(next.nextBillingFrequency.validFrom, periodEnd);
     const list = (await call(client, "getBillingFrequencyList", {}, org.md)).billingFrequencyList;
     assert.deepEqual(list.map((f: { frequency: TimeInterval }) => f.frequency), [TimeInterval.MONTHLY, TimeInterval.YEARLY]);
+  });
+
+  it("follows the emulator clock across a month boundary: past period, payments, NOT_FOUND", async () => {
+    let clock = Date.parse("2026-01-15T10:00:00Z");
+    const timed = await start({ now: () => clock });
+    const c = connect(timed);
+    try {
+      const org = await newOrg(c);
+      await upload(c, org.md, "one-mib.txt", Buffer.alloc(MB, "a"));
+      clock = Date.parse("2026-02-10T00:00:00Z");
+      const { token } = await call(c, "login", { userID: org.adminId, password: org.password, orgID: org.orgId });
+      const md = auth(token);
+      const jan = await call(c, "getBillingDetails", { at: new Date("2026-01-20T00:00:00Z") }, md);
+      assert.deepEqual([jan.periodStart, jan.periodEnd], [new Date("2026-01-15T10:00:00Z"), new Date("2026-02-01T00:00:00Z")]);
+      const hours = (Date.parse("2026-02-01T00:00:00Z") - Date.parse("2026-01-15T10:00:00Z")) / 3_600_000;
+      assert.equal(jan.documents.size, hours, "1 MB stored from upload to the end of the period");
+      const feb = await call(c, "getBillingDetails", {}, md);
+      assert.deepEqual(feb.periodStart, new Date("2026-02-01T00:00:00Z"));
+      assert.equal(feb.documents.size, 9 * 24);
+      const info = await call(c, "getAccountInfo", {}, md);
+      assert.deepEqual(info.payments.map((p: { status: string }) => p.status), ["Zero Payment", "No Payment"]);
+      await expectCode(call(c, "getBillingDetails", { at: new Date("2026-01-15T09:59:59Z") }, md), status.NOT_FOUND, "at");
+      await expectCode(call(c, "getBillingDetails", { at: new Date("2026-03-01T00:00:00Z") }, md), status.NOT_FOUND, "at");
+    } finally {
+      c.close();
+      await timed.stop();
+    }
   });
 
   it("reports a stream that crossed the large-traffic threshold, with the caller, kind and URI", async () => {

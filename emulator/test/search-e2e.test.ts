@@ -1,4 +1,4 @@
-// End-to-end search through a real emulator over TLS with the real search and billing services:
+// End-to-end search through a real emulator over TLS with its default (real) search and billing services:
 // uploaded and encrypt-only documents are found (PDF included), binary is not, visibility follows
 // sharing and removal at once, hostile queries get INVALID_ARGUMENT, the index is encrypted at rest.
 
@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { status } from "@grpc/grpc-js";
 import type { RunningEmulator } from "../src/index";
-import { searchAndBillingServices } from "../src/search-billing-services";
 import { auth, call, connect, encrypt, expectCode, newOrg, newUser, start, upload, type Client } from "./helpers";
 import { makePdf } from "./search-fixtures";
 
@@ -31,7 +30,7 @@ describe("Search (end to end)", () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "sd-search-e2e-"));
-    emu = await start({ dataDir, services: searchAndBillingServices });
+    emu = await start({ dataDir });
     client = connect(emu);
     org = await newOrg(client);
     const put = async (key: string, name: string, data: Buffer) => (docs[key] = (await upload(client, org.md, name, data)).docID);
@@ -98,7 +97,7 @@ describe("Search (end to end)", () => {
         assert.equal(bytes.includes(word), false, `${word} found in ${file}`);
       }
     }
-    emu = await start({ dataDir, services: searchAndBillingServices });
+    emu = await start({ dataDir });
     client.close();
     client = connect(emu);
     const { token } = await call(client, "login", { userID: org.adminId, password: org.password, orgID: org.orgId });
