@@ -79,7 +79,8 @@ export class StrongDocError extends Error {
 
 /** True for the error objects grpc-js rejects calls with. */
 function isServiceError(err: unknown): err is ServiceError {
-  return err instanceof Error && typeof (err as Partial<ServiceError>).code === "number";
+  const e = err as Partial<ServiceError>;
+  return err instanceof Error && typeof e.code === "number" && typeof e.details === "string" && e.metadata !== undefined;
 }
 
 /**

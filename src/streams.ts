@@ -6,7 +6,7 @@ import type { Writable } from "node:stream";
 import type { ClientDuplexStream, ClientWritableStream } from "@grpc/grpc-js";
 import { checkCallOptions, deadlineOf, onAbort, type CallOptions } from "./call-options";
 import { prepareCall, type Endpoint, type PreparedCall } from "./client";
-import { protocolError, toStrongDocError } from "./errors";
+import { protocolError, StrongDocError, toStrongDocError } from "./errors";
 import { describe, type BinaryInput } from "./validate";
 import type { UploadDocStreamReq, UploadDocStreamResp } from "../generated/document";
 import type {
@@ -99,9 +99,22 @@ export class StreamOperation {
   }
 }
 
-/** Runs one streaming operation: sets up abort, maps failures, settles hooks. */
-async function runOperation<T>(signal: AbortSignal | undefined, body: (op: StreamOperation) => Promise<T>): Promise<T> {
+/**
+ * Runs one streaming operation: sets up abort and the deadline, maps failures, settles hooks.
+ * The deadline is enforced here too, not only by grpc-js, because grpc-js delivers a call's status
+ * only after the messages before it have been read, and a stalled `output` stops the reading.
+ */
+async function runOperation<T>(
+  signal: AbortSignal | undefined,
+  prepared: PreparedCall,
+  body: (op: StreamOperation) => Promise<T>,
+): Promise<T> {
   const op = new StreamOperation(signal);
+  const deadline = prepared.grpcOptions.deadline;
+  if (deadline instanceof Date) {
+    const timer = setTimeout(() => op.fail(new StrongDocError(4, "deadline exceeded")), deadline.getTime() - Date.now());
+    op.whenSettled(() => clearTimeout(timer));
+  }
   try {
     const result = await op.guard(body(op));
     if (op.error !== undefined) throw op.error;
@@ -253,8 +266,9 @@ export async function uploadStream(
   input: BinaryInput,
   options: CallOptions | undefined,
 ): Promise<string> {
-  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
-  return runOperation(options?.signal, async (op) => {
+  const prepared = await prepareStream(endpoint, token, options);
+  const { service, metadata, grpcOptions } = prepared;
+  return runOperation(options?.signal, prepared, async (op) => {
     let call!: ClientWritableStream<UploadDocStreamReq>;
     const response = new Promise<UploadDocStreamResp>((resolve, reject) => {
       call = service.uploadDocumentStream(metadata, grpcOptions, (err, resp) => (err ? reject(err) : resolve(resp!)));
@@ -284,10 +298,13 @@ export async function downloadStream(
   sink: SinkFactory,
   options: CallOptions | undefined,
 ): Promise<void> {
-  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
-  return runOperation(options?.signal, async (op) => {
+  const prepared = await prepareStream(endpoint, token, options);
+  const { service, metadata, grpcOptions } = prepared;
+  return runOperation(options?.signal, prepared, async (op) => {
     const call = service.downloadDocumentStream({ docID: docId }, metadata, grpcOptions);
     op.whenFailed(() => call.cancel());
+    // A failure status must end the operation even while a slow output holds the read loop.
+    call.on("error", (err) => op.fail(err));
     const out = sink(op);
     const responses = call[Symbol.asyncIterator]();
     for (;;) {
@@ -334,6 +351,7 @@ async function bidiStream<Req, Resp>(
   spec: BidiSpec<Req, Resp>,
 ): Promise<string> {
   op.whenFailed(() => call.cancel());
+  call.on("error", (err) => op.fail(err));
   stopInputOnFailure(op, input);
   const out = sink(op);
   const sender = new RequestSender(call, op);
@@ -371,8 +389,9 @@ export async function encryptStream(
   sink: SinkFactory,
   options: CallOptions | undefined,
 ): Promise<string> {
-  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
-  return runOperation(options?.signal, (op) =>
+  const prepared = await prepareStream(endpoint, token, options);
+  const { service, metadata, grpcOptions } = prepared;
+  return runOperation(options?.signal, prepared, (op) =>
     bidiStream<EncryptDocStreamReq, EncryptDocStreamResp>(service.encryptDocumentStream(metadata, grpcOptions), op, plaintext, sink, {
       rpc: "encrypt",
       first: { NameOrData: { $case: "docName", docName } },
@@ -393,8 +412,9 @@ export async function decryptStream(
   sink: SinkFactory,
   options: CallOptions | undefined,
 ): Promise<void> {
-  const { service, metadata, grpcOptions } = await prepareStream(endpoint, token, options);
-  await runOperation(options?.signal, (op) =>
+  const prepared = await prepareStream(endpoint, token, options);
+  const { service, metadata, grpcOptions } = prepared;
+  await runOperation(options?.signal, prepared, (op) =>
     bidiStream<DecryptDocStreamReq, DecryptDocStreamResp>(service.decryptDocumentStream(metadata, grpcOptions), op, ciphertext, sink, {
       rpc: "decrypt",
       first: { IdOrData: { $case: "docID", docID: docId } },
