@@ -58,7 +58,11 @@ export class TokenService {
   /** Issues a token for `userId` in `orgId`. */
   async issue(userId: string, orgId: string): Promise<string> {
     const iat = Math.floor(this.now() / 1000);
-    return new SignJWT({ org: orgId })
+    const epochs = this.epochs(orgId, userId);
+    if (!epochs) throw unauthenticated("userID/orgID: no such member");
+    // oc/uc pin the token to this incarnation of the org and the user: if either is removed and
+    // registered again under the same name, old tokens do not come back to life.
+    return new SignJWT({ org: orgId, oc: epochs.org_created, uc: epochs.user_created })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setIssuer(ISSUER)
       .setSubject(userId)
@@ -88,11 +92,21 @@ export class TokenService {
     if (this.db.prepare("SELECT 1 FROM revoked_tokens WHERE jti = ?").get(jti)) {
       throw unauthenticated("authorization: token was revoked by Logout; log in again");
     }
-    const member = this.db
-      .prepare("SELECT is_admin FROM org_members WHERE org_id = ? AND user_id = ?")
-      .get(orgId, userId) as { is_admin: number } | undefined;
-    if (!member) throw unauthenticated("authorization: the token's user no longer belongs to its organization");
+    const member = this.epochs(orgId, userId);
+    if (!member || member.org_created !== payload["oc"] || member.user_created !== payload["uc"]) {
+      throw unauthenticated("authorization: the token's user no longer belongs to its organization");
+    }
     return { userId, orgId, isAdmin: member.is_admin === 1, jti, expiresAt: payload.exp! * 1000 };
+  }
+
+  private epochs(orgId: string, userId: string): { is_admin: number; org_created: number; user_created: number } | undefined {
+    return this.db
+      .prepare(
+        `SELECT m.is_admin, o.created_at AS org_created, u.created_at AS user_created
+           FROM org_members m JOIN orgs o ON o.org_id = m.org_id JOIN users u ON u.user_id = m.user_id
+          WHERE m.org_id = ? AND m.user_id = ?`,
+      )
+      .get(orgId, userId) as { is_admin: number; org_created: number; user_created: number } | undefined;
   }
 
   /** Revokes one token (idempotent). */

@@ -77,6 +77,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     process.stdout.write(USAGE + "\n");
     return;
   }
+  // A closed pipe on stdout/stderr (e.g. `strongdoc-emulator | head -4`) must not kill the server.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
   const emu = await startEmulator(options);
   const out = (line: string) => process.stdout.write(line + "\n");
   if (emu.temporary) out(`# No --data-dir given: using temporary ${emu.dataDir}; it is removed on exit.`);

@@ -57,7 +57,7 @@ export interface EmulatorOptions {
   sameNameUpload?: SameNamePolicy;
   /** Session token lifetime in seconds. Default 24 h. */
   tokenTtlSeconds?: number;
-  /** scrypt cost for password hashes. Default N=2^17, r=8, p=1. Lower it only in tests. */
+  /** scrypt cost for password hashes. Default N=2^15, r=8, p=3. Lower it only in tests. */
   scrypt?: ScryptParams;
   /** Clock in ms since epoch (a test knob; default `Date.now`). */
   now?: () => number;

@@ -82,6 +82,8 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
     }
     finish(info, started, status.CANCELLED);
   };
+  // Last resort: a failure while answering or logging must never become an unhandled rejection.
+  const bug = (e: unknown) => emu.warn(`${rpc}: error after the call was answered: ${(e as Error)?.stack ?? String(e)}`);
   const newInfo = (): CallInfo => ({ rpc, orgId: "", userId: "", bytesIn: 0, bytesOut: 0 });
 
   switch (handler.kind) {
@@ -103,7 +105,7 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
             callback(st);
             finish(info, started, st.code);
           },
-        );
+        ).catch(bug);
       }) as grpc.handleUnaryCall<any, any>;
 
     case "clientStream":
@@ -126,7 +128,7 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
             if (!call.cancelled) callback(st);
             finish(info, started, st.code);
           },
-        );
+        ).catch(bug);
       }) as grpc.handleClientStreamingCall<any, any>;
 
     case "serverStream":
@@ -158,7 +160,7 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
             call.emit("error", Object.assign(new Error(st.details), st));
             finish(info, started, st.code);
           },
-        );
+        ).catch(bug);
       }) as grpc.handleBidiStreamingCall<any, any>;
   }
 }

@@ -257,3 +257,17 @@ test("no-auth RPCs ignore any authorization header; the scheme is case-insensiti
     await call(client, "listDocuments", {}, auth(undefined, `${scheme} ${org.token}`));
   }
 });
+
+test("tokens die with their org or user: re-registering the same names does not revive them", async () => {
+  const org = await newOrg(client);
+  const user = await newUser(client, org.md, org.orgId);
+  const password = org.password;
+  await call(client, "removeOrganization", { force: true }, org.md);
+  // Same org name, same admin email and password, same user email: a new incarnation.
+  await call(client, "registerOrganization", { orgName: org.orgId, userName: "A", password, adminEmail: org.adminId });
+  const { token } = await call(client, "login", { userID: org.adminId, password, orgID: org.orgId });
+  await call(client, "registerUser", { userName: "U", password: "pw-user-1", email: user.userId }, auth(token));
+  await expectCode(call(client, "listDocuments", {}, org.md), grpc.status.UNAUTHENTICATED);
+  await expectCode(call(client, "listDocuments", {}, user.md), grpc.status.UNAUTHENTICATED);
+  await call(client, "listDocuments", {}, auth(token));
+});

@@ -80,7 +80,9 @@ export async function rollbackDocument(emu: Emu, docId: string): Promise<void> {
 export function discardPending(emu: Emu, docId: string): void {
   emu.db.transaction(() => {
     const row = emu.db.prepare("SELECT state FROM documents WHERE doc_id = ?").get(docId) as { state: string } | undefined;
-    if (row?.state === "pending") deleteDocumentRows(emu.db, docId);
+    // No row: the document was removed with its organization while streaming; drop any chunks
+    // written since.
+    if (!row || row.state === "pending") deleteDocumentRows(emu.db, docId);
   })();
 }
 
