@@ -82,6 +82,23 @@ describe("SearchIndex", () => {
     t.db.prepare("DELETE FROM shares WHERE doc_id = 'evil-doc'").run();
   });
 
+  it("returns exactly the best readable hits when a result limit cuts the list", async () => {
+    const small = new SearchIndex(t.db, { maxResults: 2 });
+    const top = (v: SearchViewer, q: string) => ids(small.search(q, v));
+    // Another organization's document ranks first for this query: the admin path must skip it.
+    addDocumentRow(t.db, "evil-best", "evil", "eve@evil.com");
+    await small.indexDocument("evil-best", "evil", Buffer.from("limitword limitword limitword"));
+    for (const [id, text] of [["lim1", "limitword limitword x"], ["lim2", "limitword x y"], ["lim3", "limitword x y z w v"]]) {
+      addDocumentRow(t.db, id, "acme", "ann@acme.com");
+      await small.indexDocument(id, "acme", Buffer.from(text));
+    }
+    assert.deepEqual(top(admin, "limitword"), ["lim1", "lim2"]);
+    assert.deepEqual(top(eve, "limitword"), ["evil-best"], "fewer hits than the limit");
+    assert.deepEqual(top(admin, "limitword x"), ["lim1", "lim2"]);
+    assert.deepEqual(ids(index.search("limitword", admin)), ["lim1", "lim2", "lim3"]);
+    for (const id of ["evil-best", "lim1", "lim2", "lim3"]) small.removeDocument(id);
+  });
+
   it("drops removed documents at once, and hides pending ones", async () => {
     addDocumentRow(t.db, "gone", "acme", "ann@acme.com");
     await index.indexDocument("gone", "acme", Buffer.from("ephemeral"));

@@ -119,14 +119,24 @@ export class SearchIndex {
    *   (see search-query.ts); FTS5 syntax in the query is treated as plain words.
    */
   search(query: string, viewer: SearchViewer): SearchHit[] {
-    const match = toMatchExpression(query);
-    return this.stmts.search.all({
-      match,
+    const params = {
+      match: toMatchExpression(query),
       limit: this.maxResults,
       viewerUserId: viewer.userId,
       viewerOrgId: viewer.orgId,
       viewerIsAdmin: viewer.isAdmin ? 1 : 0,
-    }) as SearchHit[];
+    };
+    if (viewer.isAdmin) {
+      // Admins can usually read most hits, so rank first and check visibility on the best
+      // `limit` hits only. That is exact when every one of them is visible (they are then the
+      // best visible hits) or when there are fewer than `limit` hits in all; otherwise fall
+      // back to filtering every hit before ranking.
+      const top = this.stmts.searchTop.all(params) as (SearchHit & { visible: number })[];
+      if (top.length < this.maxResults || top.every((h) => h.visible)) {
+        return top.filter((h) => h.visible).map(({ docId, score }) => ({ docId, score }));
+      }
+    }
+    return this.stmts.search.all(params) as SearchHit[];
   }
 
   /** UTF-8 bytes of text currently indexed for an organization's documents. */
@@ -166,6 +176,18 @@ function prepareStatements(db: Database): Record<string, Statement> {
       ON CONFLICT (org_id) DO UPDATE SET bytes = bytes + excluded.bytes`),
     orgBytes: db.prepare("SELECT bytes FROM search_org_bytes WHERE org_id = ?"),
     forgetOrgBytes: db.prepare("DELETE FROM search_org_bytes WHERE org_id = ?"),
+    // The best `limit` hits, each flagged with whether the viewer may read it (MATERIALIZED so
+    // the visibility check runs on those rows only, after ranking).
+    searchTop: db.prepare(`
+      WITH top AS MATERIALIZED (
+        SELECT d.doc_id AS docId, -bm25(search_fts) AS score
+          FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
+         WHERE search_fts MATCH @match
+         ORDER BY score DESC, d.doc_id
+         LIMIT @limit)
+      SELECT docId, score,
+             EXISTS (SELECT 1 FROM (${READABLE_DOCS_SQL}) r WHERE r.doc_id = top.docId) AS visible
+        FROM top ORDER BY score DESC, docId`),
     // The FTS5 match drives the query; visibility is checked per hit inside SQL; top-N by BM25.
     search: db.prepare(`
       SELECT d.doc_id AS docId, -bm25(search_fts) AS score
