@@ -20,6 +20,12 @@ describe("extractText", () => {
     assert.match(text!, /calibration/);
   });
 
+  it("parses concurrent PDFs (one worker thread, queued) and gives each its own text", async () => {
+    const names = ["alpha", "bravo", "charlie", "delta", "echo"];
+    const texts = await Promise.all(names.map((n) => extractText(makePdf([[`document ${n}`]]))));
+    texts.forEach((t, i) => assert.match(t!, new RegExp(`document ${names[i]}`)));
+  });
+
   it("returns null for a damaged PDF", async () => {
     const pdf = makePdf([["hello"]]);
     assert.equal(await extractText(pdf.subarray(0, 200)), null);
