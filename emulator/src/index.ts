@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { KeyRing, loadMasterKey } from "./crypto/keys";
 import { cleanUpAtStart, openDatabase } from "./store/db";
 import { TokenService } from "./auth";
-import { createServer, MAX_RECEIVE_MESSAGE_BYTES } from "./server";
+import { createServer } from "./server";
 import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./passwords";
 import type { ServiceContext, Services } from "./services";
@@ -192,6 +192,3 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw e;
   }
 }
-
-/** The receive limit per message, in bytes (documented in the README). */
-export const RECEIVE_LIMIT_BYTES = MAX_RECEIVE_MESSAGE_BYTES;
