@@ -39,7 +39,9 @@ describe("npm start (the demo)", () => {
     assert.match(out, /next download is refused: (NOT_FOUND|PERMISSION_DENIED)/);
     assert.match(out, /SHA-256 verified: [0-9a-f]{16}…/);
     assert.match(out, /billing +period \S+ \.\. \S+, total cost/);
-    assert.match(out, /large traffic: [1-9]\d* event\(s\)/, "the round trip counts as large traffic");
+    assert.match(out, /large traffic: [1-9]\d* event\(s\)/);
+    assert.match(out, /STREAM \/proto\.StrongDocService\/EncryptDocumentStream in [\d.]+ MB out [\d.]+ MB/, "the round trip is large traffic");
+    assert.match(out, /STREAM \/proto\.StrongDocService\/DecryptDocumentStream in [\d.]+ MB out [\d.]+ MB/);
     assert.match(out, /logout +You have successfully logged out/);
     assert.match(out, /the old token is refused: UNAUTHENTICATED/);
     assert.match(out, /^upload +20 +\S+ \S+ +[\d.]+ +[\d.]+$/m, "summary row for the upload");

@@ -190,8 +190,8 @@ export async function runScenario(o: ScenarioOptions): Promise<DemoStats> {
   out.detail(`search:    ${details.search.tier}, ${details.search.size.toFixed(4)} MB-hours, cost ${details.search.cost}`);
   out.detail(`traffic:   ${details.traffic.tier}, in ${details.traffic.incoming.toFixed(3)} MB, out ${details.traffic.outgoing.toFixed(3)} MB, cost ${details.traffic.cost}`);
   const events = traffic?.largeTrafficList ?? [];
-  out.detail(`large traffic: ${events.length} event(s)`);
-  for (const e of events.slice(0, 5)) {
+  out.detail(`large traffic: ${events.length} event(s)${events.length > 5 ? ", the latest 5:" : ""}`);
+  for (const e of events.slice(-5)) {
     out.detail(`  ${formatDate(e.time)} ${e.userId} ${e.method} ${e.uri} in ${e.incoming.toFixed(3)} MB out ${e.outgoing.toFixed(3)} MB`);
   }
 
