@@ -1,8 +1,9 @@
 // Bench child: one streaming measurement (upload | download | encrypt | decrypt) in one mode
 // (facade | raw | lockstep), in its own process so its peak RSS is its own. Prints one JSON line:
-// { op, mode, bytes, chunk, seconds, mbps, rssBeforeMiB, peakRssMiB, docId }.
+// { op, mode, bytes, chunk, seconds, mbps, cpuMsPerMiB, rssBeforeMiB, peakRssMiB, docId }.
 // Usage: node --import tsx bench/client-stream.ts --op upload --mode facade --bytes N --chunk N
-//        [--doc-id ID] [--input FILE] [--save FILE] [--client-window B (raw/lockstep only)]
+//        [--doc-id ID] [--input FILE] [--save FILE]
+//        [--client-window B] [--fast-codec]   (raw/lockstep only: tuning probes)
 //        (endpoint and token from the env)
 import { createReadStream, createWriteStream, statSync } from "node:fs";
 import { finished } from "node:stream/promises";
@@ -10,7 +11,7 @@ import type { Readable, Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { CountingSink, sourceStream } from "./lib/data";
 import { endpointFromEnv, peakRssMiB, runChild } from "./lib/child-env";
-import { openRawClient, unary, bearer, type RawClient } from "./lib/grpc";
+import { openFastCodecClient, openRawClient, unary, bearer, type RawClient } from "./lib/grpc";
 import { bidiRaw, DECRYPT, downloadRaw, ENCRYPT, uploadRaw, type StreamOutcome } from "./lib/raw-streams";
 import { loadFacade, type Facade } from "./lib/facade";
 
@@ -26,6 +27,8 @@ export interface StreamResult {
   seconds: number;
   /** Payload megabytes (10^6 B) per second. */
   mbps: number;
+  /** Client CPU time (user + system) spent per MiB moved, ms: robust to a busy machine. */
+  cpuMsPerMiB: number;
   rssBeforeMiB: number;
   peakRssMiB: number;
   docId: string;
@@ -42,6 +45,7 @@ async function main(): Promise<StreamResult> {
       input: { type: "string" },
       save: { type: "string" },
       "client-window": { type: "string" },
+      "fast-codec": { type: "boolean", default: false },
     },
   });
   const op = a.op as StreamResult["op"];
@@ -60,13 +64,15 @@ async function main(): Promise<StreamResult> {
     await facade.account.getUserInfo(token);
   } else {
     const window = a["client-window"] ? { "grpc-node.flow_control_window": Number(a["client-window"]) } : {};
-    raw = openRawClient(ep, { "grpc.max_receive_message_length": 64 * 1024 * 1024, ...window });
+    const opts = { "grpc.max_receive_message_length": 64 * 1024 * 1024, ...window };
+    raw = a["fast-codec"] ? openFastCodecClient(ep, opts) : openRawClient(ep, opts);
     await unary(raw, raw.getUserInfo, {}, bearer(token));
   }
   const input = (): Readable => (a.input ? createReadStream(a.input, { highWaterMark: chunk }) : sourceStream(bytes, chunk));
   const sink: Writable = a.save ? createWriteStream(a.save) : new CountingSink();
   const rssBefore = process.memoryUsage.rss() / 2 ** 20;
 
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   let out: StreamOutcome;
   if (facade) {
@@ -79,6 +85,7 @@ async function main(): Promise<StreamResult> {
     else out = await bidiRaw(DECRYPT, raw!, token, a["doc-id"]!, input(), lockstep, sink);
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   if (op === "download" && bytes === 0) bytes = out.bytesIn; // size known only once downloaded
   if (a.save) {
     if (!sink.writableEnded) sink.end();
@@ -93,6 +100,7 @@ async function main(): Promise<StreamResult> {
     chunk,
     seconds,
     mbps: bytes / 1e6 / seconds,
+    cpuMsPerMiB: (cpu.user + cpu.system) / 1000 / (bytes / 2 ** 20),
     rssBeforeMiB: rssBefore,
     peakRssMiB: peakRssMiB(),
     docId: out.docId,

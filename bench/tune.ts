@@ -1,8 +1,9 @@
 // Tuning experiments behind bench/RESULTS.md's tuning log: facade streaming throughput and peak RSS
 // for variants of the client (patched copies of src/ via BENCH_FACADE_DIR) and of the server's
 // HTTP/2 receive windows (bench/emulator-tuned.ts), interleaved and repeated, medians printed.
-// Usage: npx tsx bench/tune.ts [--variants label=dir,label=dir] [--server-windows 0,4194304]
-//        [--ops upload,download,encrypt,decrypt] [--mib 64] [--reps 2] [--mode facade|raw|lockstep]
+// Usage: npx tsx bench/tune.ts [--variants label=dir,label=@raw,label=@raw-fast,label=@lockstep] [--server-windows 0,4194304]
+//        [--ops upload,download,encrypt,decrypt] [--mib 64] [--reps 2] [--chunk B]
+//        [--client-window B (raw/lockstep variants)]   (a variant "label=" is the current src/)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,8 +24,8 @@ async function main(): Promise<void> {
       ops: { type: "string", default: "upload,download,encrypt,decrypt" },
       mib: { type: "string", default: "64" },
       reps: { type: "string", default: "2" },
-      mode: { type: "string", default: "facade" },
       chunk: { type: "string", default: String(DEFAULT_CHUNK_SIZE) },
+      "client-window": { type: "string" },
     },
   });
   const variants = a.variants!.split(",").map((v) => {
@@ -53,10 +54,14 @@ async function main(): Promise<void> {
         for (let rep = 0; rep < Number(a.reps); rep++) {
           const order = rep % 2 ? [...variants].reverse() : variants;
           for (const v of order) {
+            // A variant is a facade copy (a dir), or "@raw" / "@lockstep" for a baseline.
+            const mode = v.dir.startsWith("@") ? v.dir.slice(1).replace("-fast", "") : "facade";
+            const dir = v.dir.startsWith("@") ? "" : v.dir;
+            const fast = v.dir.endsWith("-fast") ? ["--fast-codec"] : [];
             const r = await runClientChild<StreamResult>(
               "bench/client-stream.ts",
-              ["--op", op, "--mode", a.mode!, ...base, ...extra],
-              { ...env, BENCH_FACADE_DIR: v.dir },
+              ["--op", op, "--mode", mode, ...base, ...extra, ...fast, ...(a["client-window"] && mode !== "facade" ? ["--client-window", a["client-window"]] : [])],
+              { ...env, BENCH_FACADE_DIR: dir },
             );
             runs.set(v.label, [...(runs.get(v.label) ?? []), r]);
           }
@@ -65,7 +70,8 @@ async function main(): Promise<void> {
           const rs = runs.get(v.label)!;
           process.stdout.write(
             `serverWindow=${win} ${op.padEnd(8)} ${v.label.padEnd(14)} ${median(rs.map((r) => r.mbps)).toFixed(1).padStart(6)} MB/s ` +
-              `(${rs.map((r) => r.mbps.toFixed(0)).join(", ")})  peak RSS ${Math.max(...rs.map((r) => r.peakRssMiB)).toFixed(0)} MiB\n`,
+              `(${rs.map((r) => r.mbps.toFixed(0)).join(", ")})  client CPU ${median(rs.map((r) => r.cpuMsPerMiB)).toFixed(2)} ms/MiB` +
+              `  peak RSS ${Math.max(...rs.map((r) => r.peakRssMiB)).toFixed(0)} MiB\n`,
           );
         }
       }

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { StrongDocServiceService } from "../../generated/strongdoc";
+import { fastCodecDefinition } from "./fast-codec";
 import type {
   UploadDocStreamReq,
   UploadDocStreamResp,
@@ -64,6 +65,19 @@ const RawClientCtor = grpc.makeGenericClientConstructor(
   StrongDocServiceService as unknown as grpc.ServiceDefinition,
   "StrongDocService",
 ) as unknown as new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => RawClient;
+
+type RawCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => RawClient;
+let FastClientCtor: RawCtor | undefined;
+
+/** A raw client class whose stream codecs copy less (see fast-codec.ts); built on first use. */
+function fastCtor(): RawCtor {
+  return (FastClientCtor ??= grpc.makeGenericClientConstructor(fastCodecDefinition(), "StrongDocService") as unknown as RawCtor);
+}
+
+/** Like {@link openRawClient}, with the fewer-copies stream codecs of fast-codec.ts. */
+export function openFastCodecClient(ep: Endpoint, options: grpc.ChannelOptions = {}): RawClient {
+  return new (fastCtor())(`${ep.host}:${ep.port}`, grpc.credentials.createSsl(readFileSync(ep.caFile)), options);
+}
 
 const caCache = new Map<string, Buffer>();
 

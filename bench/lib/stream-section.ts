@@ -20,11 +20,13 @@ export interface StreamOpResult {
   lockstepMbps: number;
   ratioVsRaw: number;
   ratioVsLockstep: number;
+  /** Client CPU (user + system) per MiB moved, median, ms: facade, raw, lockstep. */
+  cpuMsPerMiB: { facade: number; raw: number; lockstep: number };
   /** Facade child's peak RSS (max over repetitions), MiB. */
   facadePeakRssMiB: number;
   /** What the lock-step baseline is for this operation. */
   lockstepIs: string;
-  runs: Array<Pick<StreamResult, "mode" | "mbps" | "seconds" | "chunk" | "peakRssMiB">>;
+  runs: Array<Pick<StreamResult, "mode" | "mbps" | "seconds" | "chunk" | "cpuMsPerMiB" | "peakRssMiB">>;
 }
 
 /** What each lock-step baseline means (see bench/README.md). */
@@ -63,25 +65,28 @@ export async function streamSection(ctx: BenchContext): Promise<Record<Op, Strea
     for (let rep = 0; rep < config.reps; rep++) {
       for (const mode of rotations[rep % rotations.length]!) {
         const r = await run(op, mode, extraFor(op));
-        log(`stream: ${op.padEnd(8)} ${mode.padEnd(8)} ${r.mbps.toFixed(1).padStart(7)} MB/s  peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
+        log(`stream: ${op.padEnd(8)} ${mode.padEnd(8)} ${r.mbps.toFixed(1).padStart(7)} MB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB  peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
         runs.push(r);
       }
     }
     const med = (mode: Mode) => median(runs.filter((r) => r.mode === mode).map((r) => r.mbps));
     const [f, raw, lock] = [med("facade"), med("raw"), med("lockstep")];
+    const cpu = (mode: Mode) => median(runs.filter((r) => r.mode === mode).map((r) => r.cpuMsPerMiB));
     out[op] = {
       mbps: round(f),
       rawMbps: round(raw),
       lockstepMbps: round(lock),
       ratioVsRaw: round(f / raw, 3),
       ratioVsLockstep: round(f / lock, 3),
+      cpuMsPerMiB: { facade: round(cpu("facade"), 3), raw: round(cpu("raw"), 3), lockstep: round(cpu("lockstep"), 3) },
       facadePeakRssMiB: round(Math.max(...runs.filter((r) => r.mode === "facade").map((r) => r.peakRssMiB)), 1),
       lockstepIs: LOCKSTEP_MEANING[op],
-      runs: runs.map(({ mode, mbps, seconds, chunk, peakRssMiB }) => ({
+      runs: runs.map(({ mode, mbps, seconds, chunk, cpuMsPerMiB, peakRssMiB }) => ({
         mode,
         mbps: round(mbps),
         seconds: round(seconds, 3),
         chunk,
+        cpuMsPerMiB: round(cpuMsPerMiB, 3),
         peakRssMiB: round(peakRssMiB, 1),
       })),
     };
