@@ -73,8 +73,9 @@ export type UnaryMethodName = {
   [K in keyof Definition]: Definition[K] extends { requestStream: false; responseStream: false } ? K : never;
 }[keyof Definition];
 
-/** Request and response types of an RPC by name. */
+/** The request type of an RPC by name. */
 export type RequestOfMethod<K extends keyof Definition> = RequestOf<Definition[K]>;
+/** The response type of an RPC by name. */
 export type ResponseOfMethod<K extends keyof Definition> = ResponseOf<Definition[K]>;
 
 /** The grpc-js client class of the service (constructed by `Endpoint`, never by users). */

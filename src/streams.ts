@@ -42,18 +42,15 @@ export type SinkFactory = (op: StreamOperation) => Sink;
 /**
  * The lifetime of one streaming call. The first failure wins: it cancels the gRPC call, stops the
  * input, makes every pending wait reject, and is what the caller's promise rejects with.
+ * Waits register and unregister their hooks, so a long transfer accumulates nothing.
  */
 export class StreamOperation {
   /** The first failure, or undefined while the operation is healthy. */
   error: unknown = undefined;
-  private readonly failure: Promise<never>;
-  private rejectFailure!: (err: unknown) => void;
-  private readonly onFailure: (() => void)[] = [];
+  private readonly onFailure = new Set<() => void>();
   private readonly onSettle: (() => void)[] = [];
 
   constructor(signal: AbortSignal | undefined) {
-    this.failure = new Promise<never>((_, reject) => (this.rejectFailure = reject));
-    this.failure.catch(() => {});
     this.onSettle.push(onAbort(signal, (err) => this.fail(err)));
   }
 
@@ -61,41 +58,62 @@ export class StreamOperation {
   fail(err: unknown): void {
     if (this.error !== undefined) return;
     this.error = toStrongDocError(err);
-    this.rejectFailure(this.error);
-    for (const hook of this.onFailure.splice(0)) hook();
+    const hooks = [...this.onFailure];
+    this.onFailure.clear();
+    for (const hook of hooks) hook();
     this.settle();
   }
 
-  /** Runs `hook` if and when the operation fails. */
-  whenFailed(hook: () => void): void {
-    if (this.error !== undefined) hook();
-    else this.onFailure.push(hook);
+  /** Runs `hook` if and when the operation fails; returns a function that unregisters it. */
+  whenFailed(hook: () => void): () => void {
+    if (this.error !== undefined) {
+      hook();
+      return () => {};
+    }
+    this.onFailure.add(hook);
+    return () => this.onFailure.delete(hook);
   }
 
-  /** Runs `hook` when the operation ends either way (listener removal). */
+  /** Runs `hook` once when the operation ends either way (for listener removal). */
   whenSettled(hook: () => void): void {
     this.onSettle.push(hook);
   }
 
-  /** Ends the operation successfully (runs the settle hooks). */
+  /** Ends the operation (runs the settle hooks). */
   settle(): void {
     for (const hook of this.onSettle.splice(0)) hook();
   }
 
-  /** `promise`, but rejecting as soon as the operation fails. */
+  /** `promise`, but rejecting with the operation's failure as soon as there is one. */
   guard<T>(promise: Promise<T>): Promise<T> {
-    return Promise.race([promise, this.failure]);
+    return new Promise<T>((resolve, reject) => {
+      const unregister = this.whenFailed(() => reject(this.error));
+      promise.then(
+        (value) => {
+          unregister();
+          resolve(value);
+        },
+        (err) => {
+          unregister();
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Resolves on the next `event` of `emitter`; rejects if the operation fails first. */
   nextEvent(emitter: NodeJS.EventEmitter, event: string): Promise<void> {
-    return this.guard(
-      new Promise<void>((resolve) => {
-        const done = () => resolve();
-        emitter.once(event, done);
-        this.whenSettled(() => emitter.off(event, done));
-      }),
-    );
+    return new Promise<void>((resolve, reject) => {
+      const done = () => {
+        unregister();
+        resolve();
+      };
+      const unregister = this.whenFailed(() => {
+        emitter.off(event, done);
+        reject(this.error);
+      });
+      if (this.error === undefined) emitter.once(event, done);
+    });
   }
 }
 
