@@ -177,6 +177,13 @@ describe("strongdoc against an emulator", () => {
     assert.notEqual(wrong.code, 0);
     assert.ok(!wrong.stdoutBytes.equals(small), "foreign ciphertext never yields the plaintext");
     assertOneLine(await sd(["decrypt", "no-such-doc", cipher]), 1, /^strongdoc: NOT_FOUND: /);
+
+    // A reader that stops early (`strongdoc decrypt … | head -c 10`) ends the command quietly.
+    const child = spawnScript(CLI_MAIN, ["decrypt", enc.docId, cipher], { ...env });
+    child.stdout!.once("data", () => child.stdout!.destroy());
+    const cut = await collect(child);
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.equal(cut.stderr, "");
   });
 
   it("search shows ranked hits by document name", async () => {

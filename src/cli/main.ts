@@ -103,9 +103,13 @@ function commanderOutcome(err: CommanderError): { exitCode: ExitCodeValue; line?
 export async function runCli(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
   silenceIpServernameWarning();
+  // stdout closed by its reader (`strongdoc docs download … | head`): never crash on the EPIPE.
+  process.stdout.on("error", () => undefined);
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (err) {
+    // The reader of stdout went away: what it wanted, it got. End quietly, as `cat | head` does.
+    if ((err as NodeJS.ErrnoException | undefined)?.code === "EPIPE") return ExitCode.Ok;
     let line: string | undefined;
     if (err instanceof CommanderError) ({ exitCode, line } = commanderOutcome(err));
     else ({ exitCode, line } = describeError(err));

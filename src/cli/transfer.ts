@@ -130,8 +130,12 @@ export function openOutput(path: string | undefined, label: string, progress: bo
   const counter = countingStream(meter);
   let done: Promise<void>;
   if (toStdout) {
+    // A reader that goes away (`… | head`) fails the transfer with EPIPE instead of hanging it.
+    const onError = (err: Error) => counter.destroy(err);
+    process.stdout.on("error", onError);
     counter.pipe(process.stdout, { end: false });
     done = finished(counter);
+    done.finally(() => process.stdout.off("error", onError)).catch(() => undefined);
   } else {
     done = pipeline(counter, createWriteStream(path));
   }
