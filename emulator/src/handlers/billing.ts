@@ -5,10 +5,17 @@ import Long from "long";
 import type * as B from "../../../generated/billing";
 import type * as S from "../../../generated/search";
 import type { UnaryHandler } from "../context";
-import { ApiError, notFound } from "../errors";
+import { ApiError, invalidArgument, notFound } from "../errors";
 import { requireText } from "../validate";
 
 const unaryAdmin = "admin" as const;
+
+/** `at` as given, or now when unset; INVALID_ARGUMENT when it is beyond what a Date can hold. */
+function validTime(field: string, value: Date | undefined, fallback: () => Date): Date {
+  if (value === undefined) return fallback();
+  if (Number.isNaN(value.getTime())) throw invalidArgument(field, "is not a representable timestamp");
+  return value;
+}
 
 /** Search, billing and payment-method RPC implementations. */
 export const billingHandlers = {
@@ -24,7 +31,7 @@ export const billingHandlers = {
     kind: "unary",
     access: unaryAdmin,
     handle(emu, caller, req): B.GetBillingDetailsResp {
-      return emu.services.billing.getBillingDetails(caller.orgId, req.at ?? new Date(emu.now()));
+      return emu.services.billing.getBillingDetails(caller.orgId, validTime("at", req.at, () => new Date(emu.now())));
     },
   } satisfies UnaryHandler<B.GetBillingDetailsReq, B.GetBillingDetailsResp>,
 
@@ -32,7 +39,7 @@ export const billingHandlers = {
     kind: "unary",
     access: unaryAdmin,
     handle(emu, caller, req): B.GetLargeTrafficResp {
-      return emu.services.billing.getLargeTraffic(caller.orgId, req.at ?? new Date(emu.now()));
+      return emu.services.billing.getLargeTraffic(caller.orgId, validTime("at", req.at, () => new Date(emu.now())));
     },
   } satisfies UnaryHandler<B.GetLargeTrafficReq, B.GetLargeTrafficResp>,
 
@@ -48,7 +55,8 @@ export const billingHandlers = {
     kind: "unary",
     access: unaryAdmin,
     handle(emu, caller, req): B.SetNextBillingFrequencyResp {
-      return { nextBillingFrequency: emu.services.billing.setNextBillingFrequency(caller.orgId, req.frequency, req.validFrom) };
+      const validFrom = req.validFrom === undefined ? undefined : validTime("validFrom", req.validFrom, () => new Date(emu.now()));
+      return { nextBillingFrequency: emu.services.billing.setNextBillingFrequency(caller.orgId, req.frequency, validFrom) };
     },
   } satisfies UnaryHandler<B.SetNextBillingFrequencyReq, B.SetNextBillingFrequencyResp>,
 
