@@ -344,3 +344,19 @@ test("a cancelled encrypt stream leaves no document", async () => {
   await tap.waitFor(new RegExp(`EncryptDocumentStream org=${org.orgId} .*status=CANCELLED`));
   assert.deepEqual((await call(client, "listDocuments", {}, org.md)).documents, []);
 });
+
+test("many concurrent uploads, downloads and encrypt/decrypt streams stay separate and correct", async () => {
+  const org = await newOrg(client);
+  const bodies = Array.from({ length: 12 }, (_, i) => randomBytes(300_000 + i * 7919));
+  const ups = await Promise.all(bodies.map((b, i) => upload(client, org.md, `c${i}`, b, 64 * 1024)));
+  const encs = await Promise.all(bodies.map((b, i) => encrypt(client, org.md, `e${i}`, b, 50_000, i % 2 ? "lockstep" : "pipelined")));
+  const [downs, decs] = await Promise.all([
+    Promise.all(ups.map((u) => download(client, org.md, u.docID))),
+    Promise.all(encs.map((e, i) => decrypt(client, org.md, e.docID, e.ciphertext, 33_333, i % 2 ? "pipelined" : "lockstep"))),
+  ]);
+  bodies.forEach((b, i) => {
+    assert.ok(downs[i]!.data.equals(b), `download ${i}`);
+    assert.ok(decs[i]!.plaintext.equals(b), `decrypt ${i}`);
+  });
+  assert.equal((await call(client, "listDocuments", {}, org.md)).documents.length, 24);
+});
