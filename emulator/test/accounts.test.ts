@@ -252,6 +252,9 @@ describe("billing, search and payment methods answer validly", () => {
     assert.ok(list.billingFrequencyList.length >= 1);
     assert.equal(list.billingFrequencyList[0].frequency, 1);
     await expectCode(call(client, "setNextBillingFrequency", { frequency: 0 }, org.md), S.INVALID_ARGUMENT, "frequency");
+    const next = await call(client, "setNextBillingFrequency", { frequency: 2, validFrom: details.periodEnd }, org.md);
+    assert.equal(next.nextBillingFrequency.frequency, 2);
+    assert.ok(next.nextBillingFrequency.validFrom instanceof Date);
   });
 
   test("Search answers with a hit list", async () => {
