@@ -1,20 +1,19 @@
 // The demo's story, told through the public facade only: register an organization, log in, add a
 // second user, upload the corpus, search, share and download as the second user, round-trip the
-// largest file through the streaming encryption, read billing, log out. Each step checks what it
-// shows and throws on anything unexpected.
+// largest file through the streaming encryption, read billing, log out. Each step prints what it
+// did, checks what it shows and throws on anything unexpected.
 import { SingleBar } from "cli-progress";
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
-import { Writable } from "node:stream";
-import { finished } from "node:stream/promises";
-import { account, billing, document, login, search, StrongDocError } from "../../index";
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { account, billing, document, login, search } from "../../index";
 import { formatBytes, formatDate } from "../format";
 import { registerOrganization } from "../register-org";
+import { expectRefusal, sha256, since } from "./checks";
 import type { Corpus, CorpusFile } from "./corpus";
 import { mapLimit } from "./pool";
-import { mbPerSecond, type DemoStats, type StepPrinter } from "./report";
+import { mbPerSecond, type DemoStats, type PhaseStats, type StepPrinter } from "./report";
+import { roundTrip } from "./round-trip";
 
 /** What the scenario needs. */
 export interface ScenarioOptions {
@@ -32,47 +31,16 @@ export interface ScenarioOptions {
   readonly out: StepPrinter;
 }
 
-/** Seconds elapsed since `start` (a `performance.now()` value). */
-function since(start: number): number {
-  return (performance.now() - start) / 1000;
+/** The organization and the two logged-in users. */
+interface Session {
+  readonly orgId: string;
+  readonly adminToken: string;
+  readonly bobId: string;
+  readonly bobToken: string;
 }
 
-/** SHA-256 (hex) of a buffer. */
-function sha256(data: Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
-/** SHA-256 (hex) of a file, streamed. */
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
-/** Expects `call` to fail with a StrongDocError and returns its status name. */
-async function expectRefusal(what: string, call: () => Promise<unknown>): Promise<string> {
-  try {
-    await call();
-  } catch (err) {
-    if (err instanceof StrongDocError) return err.codeName;
-    throw err;
-  }
-  throw new Error(`${what} unexpectedly succeeded`);
-}
-
-/**
- * Runs the scenario against the endpoint configured in the facade and returns the measurements.
- *
- * @example
- * ```ts
- * configure({ host: emu.host, port: emu.port, caPem: emu.caPem });
- * const stats = await runScenario({ corpus, concurrency: 4, queries: ["license"], workDir, progress: false, out });
- * ```
- */
-export async function runScenario(o: ScenarioOptions): Promise<DemoStats> {
-  const { out, corpus } = o;
-
-  // Organization and its administrator.
+/** Registers the organization and its admin, logs in, and adds a second, regular user. */
+async function setUp(out: StepPrinter): Promise<Session> {
   const orgName = `demo-${randomBytes(3).toString("hex")}`;
   const adminPassword = randomBytes(12).toString("base64url");
   const { orgId, userId: adminId } = await registerOrganization({
@@ -85,7 +53,6 @@ export async function runScenario(o: ScenarioOptions): Promise<DemoStats> {
   });
   out.step("register", `organization ${orgId} with administrator ${adminId}`);
 
-  // Logins: the admin, then a second, regular user.
   const adminToken = await login.login(adminId, adminPassword, orgId);
   const me = await account.getUserInfo(adminToken);
   const bobPassword = randomBytes(12).toString("base64url");
@@ -94,119 +61,123 @@ export async function runScenario(o: ScenarioOptions): Promise<DemoStats> {
   const users = await account.listUsers(adminToken);
   out.step("login", `${me.userId} (${me.isAdmin ? "admin" : "user"}) logged in; registered and logged in ${bobId}`);
   out.detail(`users of ${orgId}: ${users.map((u) => `${u.userId}${u.isAdmin ? " (admin)" : ""}`).join(", ")}`);
+  return { orgId, adminToken, bobId, bobToken };
+}
 
-  // Upload the corpus, `concurrency` documents at a time.
+/** Uploads the corpus, `concurrency` documents at a time; returns the documents by docId. */
+async function uploadCorpus(s: Session, o: ScenarioOptions): Promise<{ byId: Map<string, CorpusFile>; stats: PhaseStats }> {
+  const { corpus } = o;
   const bar = o.progress
     ? new SingleBar({ stream: process.stderr, format: "uploading [{bar}] {value}/{total} docs", clearOnComplete: true, hideCursor: true })
     : undefined;
   bar?.start(corpus.files.length, 0);
-  const uploadStart = performance.now();
+  const start = performance.now();
   const docIds = await mapLimit(corpus.files, o.concurrency, async (f) => {
-    const docId = await document.uploadDocument(adminToken, f.name, createReadStream(f.path));
+    const docId = await document.uploadDocument(s.adminToken, f.name, createReadStream(f.path));
     bar?.increment();
     return docId;
   });
-  const uploadSeconds = since(uploadStart);
+  const seconds = since(start);
   bar?.stop();
-  const byId = new Map<string, CorpusFile>(docIds.map((id, i) => [id, corpus.files[i]!]));
-  const listed = await document.listDocuments(adminToken);
-  const missing = docIds.filter((id) => !listed.some((d) => d.docId === id));
+  const listed = new Set((await document.listDocuments(s.adminToken)).map((d) => d.docId));
+  const missing = docIds.filter((id) => !listed.has(id));
   if (missing.length > 0) throw new Error(`${missing.length} uploaded documents are missing from listDocuments`);
-  out.step(
+  o.out.step(
     "upload",
-    `${docIds.length} documents, ${formatBytes(corpus.bytes)} from ${corpus.root} in ${uploadSeconds.toFixed(2)} s ` +
-      `(${mbPerSecond(corpus.bytes, uploadSeconds).toFixed(2)} MB/s, ${o.concurrency} at a time)`,
+    `${docIds.length} documents, ${formatBytes(corpus.bytes)} from ${corpus.root} in ${seconds.toFixed(2)} s ` +
+      `(${mbPerSecond(corpus.bytes, seconds).toFixed(2)} MB/s, ${o.concurrency} at a time)`,
   );
+  return {
+    byId: new Map(docIds.map((id, i) => [id, corpus.files[i]!])),
+    stats: { docs: docIds.length, bytes: corpus.bytes, seconds },
+  };
+}
 
-  // Searches, ranked hits by document name.
+/** Runs the searches and prints the top hits by name; returns latencies and the first hit. */
+async function runSearches(
+  s: Session,
+  o: ScenarioOptions,
+  byId: ReadonlyMap<string, CorpusFile>,
+): Promise<{ searchMs: number[]; firstHit: string | undefined }> {
   const searchMs: number[] = [];
-  let shareCandidate: string | undefined;
-  out.step("search", `${o.queries.length} queries over ${docIds.length} documents`);
+  let firstHit: string | undefined;
+  o.out.step("search", `${o.queries.length} queries over ${byId.size} documents`);
   for (const query of o.queries) {
     const t0 = performance.now();
-    const hits = await search.search(adminToken, query);
+    const hits = await search.search(s.adminToken, query);
     const ms = performance.now() - t0;
     searchMs.push(ms);
-    out.detail(`"${query}": ${hits.length} hit(s) in ${ms.toFixed(1)} ms`);
+    o.out.detail(`"${query}": ${hits.length} hit(s) in ${ms.toFixed(1)} ms`);
     for (const [i, hit] of hits.slice(0, 3).entries()) {
-      out.detail(`  ${i + 1}. ${hit.score.toFixed(2).padStart(7)}  ${byId.get(hit.docId)?.name ?? hit.docId}`);
+      o.out.detail(`  ${i + 1}. ${hit.score.toFixed(2).padStart(7)}  ${byId.get(hit.docId)?.name ?? hit.docId}`);
     }
-    shareCandidate ??= hits.find((h) => byId.has(h.docId))?.docId;
+    firstHit ??= hits.find((h) => byId.has(h.docId))?.docId;
   }
+  return { searchMs, firstHit };
+}
 
-  // Share a document with the second user, who downloads it; then unshare.
-  const sharedId = shareCandidate ?? docIds[0]!;
-  const shared = byId.get(sharedId)!;
-  const before = await document.listDocuments(bobToken);
-  await document.shareDocument(adminToken, sharedId, bobId);
-  const after = await document.listDocuments(bobToken);
-  if (!after.some((d) => d.docId === sharedId)) throw new Error("the shared document is not listed for the second user");
-  const downloadStart = performance.now();
-  const copy = await document.downloadDocument(bobToken, sharedId);
-  const downloadSeconds = since(downloadStart);
-  const original = await readFile(shared.path);
-  if (sha256(copy) !== sha256(original)) throw new Error(`the shared copy of ${shared.name} differs from the original`);
-  const unshared = await document.unshareDocument(adminToken, sharedId, bobId);
-  const refusal = await expectRefusal("download after unshare", () => document.downloadDocument(bobToken, sharedId));
-  out.step("share", `${shared.name} shared with ${bobId}`);
-  out.detail(`${bobId} sees ${before.length} document(s) before sharing, ${after.length} after`);
-  out.detail(`${bobId} downloaded ${formatBytes(copy.length)}, SHA-256 ${sha256(copy).slice(0, 16)}… matches the original`);
-  out.detail(`unshared (${unshared}); ${bobId}'s next download is refused: ${refusal}`);
+/** Shares a document with the second user, who downloads and checks it; then unshares it. */
+async function shareWithSecondUser(s: Session, docId: string, doc: CorpusFile, out: StepPrinter): Promise<PhaseStats> {
+  const before = await document.listDocuments(s.bobToken);
+  await document.shareDocument(s.adminToken, docId, s.bobId);
+  const after = await document.listDocuments(s.bobToken);
+  if (!after.some((d) => d.docId === docId)) throw new Error("the shared document is not listed for the second user");
+  const start = performance.now();
+  const copy = await document.downloadDocument(s.bobToken, docId);
+  const seconds = since(start);
+  if (sha256(copy) !== sha256(await readFile(doc.path))) throw new Error(`the shared copy of ${doc.name} differs from the original`);
+  const unshared = await document.unshareDocument(s.adminToken, docId, s.bobId);
+  const refusal = await expectRefusal("download after unshare", () => document.downloadDocument(s.bobToken, docId));
+  out.step("share", `${doc.name} shared with ${s.bobId}`);
+  out.detail(`${s.bobId} sees ${before.length} document(s) before sharing, ${after.length} after`);
+  out.detail(`${s.bobId} downloaded ${formatBytes(copy.length)}, SHA-256 ${sha256(copy).slice(0, 16)}… matches the original`);
+  out.detail(`unshared (${unshared}); ${s.bobId}'s next download is refused: ${refusal}`);
+  return { docs: 1, bytes: copy.length, seconds };
+}
 
-  // Round-trip the largest file through the streaming encryption service.
-  const largest = corpus.files.reduce((a, b) => (b.size > a.size ? b : a));
-  const cipherPath = join(o.workDir, "largest.ciphertext");
-  const cipherOut = createWriteStream(cipherPath);
-  const encStart = performance.now();
-  const encId = await document.encryptDocumentStream(adminToken, largest.name, createReadStream(largest.path), cipherOut);
-  cipherOut.end();
-  await finished(cipherOut);
-  const encSeconds = since(encStart);
-  const hash = createHash("sha256");
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      cb();
-    },
-  });
-  const decStart = performance.now();
-  await document.decryptDocumentStream(adminToken, encId, createReadStream(cipherPath), sink);
-  const decSeconds = since(decStart);
-  const [plainHash, cipherHash] = await Promise.all([sha256File(largest.path), sha256File(cipherPath)]);
-  const roundHash = hash.digest("hex");
-  if (roundHash !== plainHash) throw new Error(`the decrypted ${largest.name} does not match the original (SHA-256)`);
-  if (cipherHash === plainHash) throw new Error("the ciphertext equals the plaintext");
-  const cipherSize = (await stat(cipherPath)).size;
-  out.step("round-trip", `${largest.name} (${formatBytes(largest.size)}) through encryptDocumentStream/decryptDocumentStream`);
-  out.detail(`encrypt ${encSeconds.toFixed(3)} s -> ${formatBytes(cipherSize)} ciphertext (docId ${encId}); decrypt ${decSeconds.toFixed(3)} s`);
-  out.detail(`SHA-256 verified: ${plainHash.slice(0, 16)}… (ciphertext ${cipherHash.slice(0, 16)}…)`);
-
-  // Billing and large traffic (admins only).
-  const details = await billing.getBillingDetails(adminToken);
-  const traffic = await billing.getLargeTraffic(adminToken);
+/** Prints the billing period's costs and its latest large-traffic events (admins only). */
+async function showBilling(s: Session, out: StepPrinter): Promise<void> {
+  const [details, traffic] = await Promise.all([billing.getBillingDetails(s.adminToken), billing.getLargeTraffic(s.adminToken)]);
   if (!details) throw new Error("no billing details for the current period");
+  const { documents: d, search: q, traffic: t } = details;
   out.step("billing", `period ${formatDate(details.periodStart)} .. ${formatDate(details.periodEnd)}, total cost ${details.totalCost}`);
-  out.detail(`documents: ${details.documents.tier}, ${details.documents.size.toFixed(4)} MB-hours, cost ${details.documents.cost}`);
-  out.detail(`search:    ${details.search.tier}, ${details.search.size.toFixed(4)} MB-hours, cost ${details.search.cost}`);
-  out.detail(`traffic:   ${details.traffic.tier}, in ${details.traffic.incoming.toFixed(3)} MB, out ${details.traffic.outgoing.toFixed(3)} MB, cost ${details.traffic.cost}`);
+  out.detail(`documents: ${d.tier}, ${d.size.toFixed(4)} MB-hours, cost ${d.cost}`);
+  out.detail(`search:    ${q.tier}, ${q.size.toFixed(4)} MB-hours, cost ${q.cost}`);
+  out.detail(`traffic:   ${t.tier}, in ${t.incoming.toFixed(3)} MB, out ${t.outgoing.toFixed(3)} MB, cost ${t.cost}`);
   const events = traffic?.largeTrafficList ?? [];
   out.detail(`large traffic: ${events.length} event(s)${events.length > 5 ? ", the latest 5:" : ""}`);
   for (const e of events.slice(-5)) {
     out.detail(`  ${formatDate(e.time)} ${e.userId} ${e.method} ${e.uri} in ${e.incoming.toFixed(3)} MB out ${e.outgoing.toFixed(3)} MB`);
   }
+}
 
-  // Log out; the retired token is refused.
-  const status = await login.logout(adminToken);
-  await login.logout(bobToken);
-  const afterLogout = await expectRefusal("a call with a logged-out token", () => document.listDocuments(adminToken));
+/** Logs both users out and shows that a retired token is refused. */
+async function logOut(s: Session, out: StepPrinter): Promise<void> {
+  const status = await login.logout(s.adminToken);
+  await login.logout(s.bobToken);
+  const refusal = await expectRefusal("a call with a logged-out token", () => document.listDocuments(s.adminToken));
   out.step("logout", status);
-  out.detail(`the old token is refused: ${afterLogout}`);
+  out.detail(`the old token is refused: ${refusal}`);
+}
 
-  return {
-    upload: { docs: docIds.length, bytes: corpus.bytes, seconds: uploadSeconds },
-    download: { docs: 1, bytes: copy.length, seconds: downloadSeconds },
-    encrypt: { docs: 1, bytes: largest.size, seconds: encSeconds },
-    decrypt: { docs: 1, bytes: largest.size, seconds: decSeconds },
-    searchMs,
-  };
+/**
+ * Runs the scenario against the endpoint configured in the facade and returns the measurements.
+ *
+ * @example
+ * ```ts
+ * configure({ host: "localhost", port: emu.port, caPem: emu.caPem });
+ * const stats = await runScenario({ corpus, concurrency: 4, queries: ["license"], workDir, progress: false, out });
+ * ```
+ */
+export async function runScenario(o: ScenarioOptions): Promise<DemoStats> {
+  const session = await setUp(o.out);
+  const { byId, stats: upload } = await uploadCorpus(session, o);
+  const { searchMs, firstHit } = await runSearches(session, o, byId);
+  const sharedId = firstHit ?? byId.keys().next().value!;
+  const download = await shareWithSecondUser(session, sharedId, byId.get(sharedId)!, o.out);
+  const largest = o.corpus.files.reduce((a, b) => (b.size > a.size ? b : a));
+  const { encrypt, decrypt } = await roundTrip(session.adminToken, largest, o.workDir, o.out);
+  await showBilling(session, o.out);
+  await logOut(session, o.out);
+  return { upload, download, encrypt, decrypt, searchMs };
 }
