@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
+import Long from "long";
 import { StrongDocServiceService, type StrongDocServiceServer } from "../generated/strongdoc";
 import type { DecryptDocStreamReq, EncryptDocStreamReq } from "../generated/documentNoStore";
 import { createClient, StrongDocError, type StrongDocClient } from "../src/index";
@@ -15,6 +16,8 @@ let server: grpc.Server;
 let sd: StrongDocClient;
 /** What the encrypt handler observed about message order. */
 const seen = { dataBeforeFirstResponse: false };
+/** How many times the unary handlers were called. */
+const attempts = { listDocuments: 0, removeDocument: 0 };
 
 const handlers: Partial<StrongDocServiceServer> = {
   // Delays response #1, checks no data arrives before it, puts data in #1, answers each chunk with
@@ -63,6 +66,19 @@ const handlers: Partial<StrongDocServiceServer> = {
     call.write({ docID, plaintext: Buffer.from("good chunk") });
     if (docID === "switch") call.write({ docID: "other", plaintext: Buffer.from("bad chunk") });
     call.end();
+  },
+  // Fails twice with UNAVAILABLE, then answers; with token "huge", a size above 2^53.
+  listDocuments(call, callback) {
+    attempts.listDocuments++;
+    if (attempts.listDocuments <= 2) return callback({ code: grpc.status.UNAVAILABLE, details: "warming up" });
+    const huge = call.metadata.get("authorization")[0] === "Bearer huge";
+    const size = huge ? Long.fromString("9007199254740993", true) : Long.fromNumber(5, true);
+    callback(null, { documents: [{ docID: "d1", docName: "n", size }] });
+  },
+  // Always UNAVAILABLE: a write, so the client must not retry it.
+  removeDocument(_call, callback) {
+    attempts.removeDocument++;
+    callback({ code: grpc.status.UNAVAILABLE, details: "down" });
   },
   // Answers as soon as the name arrives, before the content.
   uploadDocumentStream(call, callback) {
@@ -128,5 +144,19 @@ describe("stream protocol", () => {
 
   test("upload: a server that answers before the content is sent is a protocol error", async () => {
     await assert.rejects(sd.document.uploadDocument("t", "n", randomSource(64 * 1024 * 1024).stream), isInternal);
+  });
+});
+
+describe("unary policy", () => {
+  test("idempotent reads are retried on UNAVAILABLE; writes are not", async () => {
+    const docs = await sd.document.listDocuments("t");
+    assert.deepEqual(docs, [{ docId: "d1", docName: "n", size: 5 }]);
+    assert.equal(attempts.listDocuments, 3);
+    await assert.rejects(sd.document.removeDocument("t", "d1"), (e) => e instanceof StrongDocError && e.codeName === "UNAVAILABLE");
+    assert.equal(attempts.removeDocument, 1);
+  });
+
+  test("a 64-bit size above 2^53 is a RangeError, not a rounded number", async () => {
+    await assert.rejects(sd.document.listDocuments("huge"), RangeError);
   });
 });
