@@ -33,7 +33,6 @@ export interface ScenarioOptions {
 
 /** The organization and the two logged-in users. */
 interface Session {
-  readonly orgId: string;
   readonly adminToken: string;
   readonly bobId: string;
   readonly bobToken: string;
@@ -61,7 +60,7 @@ async function setUp(out: StepPrinter): Promise<Session> {
   const users = await account.listUsers(adminToken);
   out.step("login", `${me.userId} (${me.isAdmin ? "admin" : "user"}) logged in; registered and logged in ${bobId}`);
   out.detail(`users of ${orgId}: ${users.map((u) => `${u.userId}${u.isAdmin ? " (admin)" : ""}`).join(", ")}`);
-  return { orgId, adminToken, bobId, bobToken };
+  return { adminToken, bobId, bobToken };
 }
 
 /** Uploads the corpus, `concurrency` documents at a time; returns the documents by docId. */
