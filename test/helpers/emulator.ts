@@ -26,7 +26,8 @@ export interface TestEnv {
 /** Starts an emulator with cheap password hashing and returns a {@link TestEnv}. */
 export async function startTestEnv(options: EmulatorOptions = {}): Promise<TestEnv> {
   const emu = await startEmulator({ port: 0, quiet: true, scrypt: { N: 1024, r: 8, p: 1 }, ...options });
-  const sd = createClient({ host: emu.host, port: emu.port, caPem: emu.caPem });
+  // "localhost" (in the certificate) rather than the IP: Node warns when TLS SNI is an IP address.
+  const sd = createClient({ host: "localhost", port: emu.port, caPem: emu.caPem });
   const env: TestEnv = {
     emu,
     sd,
