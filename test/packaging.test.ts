@@ -2,7 +2,7 @@
 // projects (test/consumers/cjs and esm, dependencies linked from this repo: offline), and run them.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
@@ -26,7 +26,7 @@ before(() => {
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Copies a consumer project, unpacks the tarball as its node_modules/strongdoc, links the deps. */
-function install(kind: "cjs" | "esm"): string {
+function install(kind: "cjs" | "esm" | "ts"): string {
   const dir = join(tmp, kind);
   cpSync(join(root, "test/consumers", kind), dir, { recursive: true });
   const pkgDir = join(dir, "node_modules/strongdoc");
@@ -80,4 +80,23 @@ test("ES module consumer: import { document } from 'strongdoc'", () => {
   const result = run(install("esm"));
   assert.equal(result.ok, true);
   for (const name of PUBLIC) assert.ok(result.exports.includes(name), `named export ${name}`);
+});
+
+test("TypeScript consumer: the shipped declarations type-check a program using every module", () => {
+  const dir = install("ts");
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      module: "node16",
+      moduleResolution: "node16",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ["node"],
+      typeRoots: [join(root, "node_modules/@types")],
+    },
+    files: ["index.ts"],
+  };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+  execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", dir], { cwd: dir, encoding: "utf8" });
 });
