@@ -93,22 +93,37 @@ CREATE TABLE IF NOT EXISTS payment_methods(
 `;
 
 /**
+ * Database page size. 16 KiB pages make the 1 MiB document chunks about twice as fast to write
+ * through the page cipher as SQLite's default 4 KiB (measured); data dirs created with 4 KiB
+ * pages still open.
+ */
+export const PAGE_SIZE = 16 * 1024;
+
+/** Opens `file` with the SQLCipher scheme and `pageSize`; undefined if the key/page size do not fit. */
+function tryOpen(file: string, key: Buffer, pageSize: number): Db | undefined {
+  const db = new Database(file);
+  try {
+    db.pragma("cipher='sqlcipher'");
+    db.pragma(`legacy_page_size=${pageSize}`);
+    db.pragma(`key="x'${key.toString("hex")}'"`);
+    db.pragma(`page_size=${pageSize}`); // takes effect only for a new, empty database
+    db.prepare("SELECT count(*) FROM sqlite_master").get();
+    return db;
+  } catch {
+    db.close();
+    return undefined;
+  }
+}
+
+/**
  * Opens (creating if needed) the encrypted database in `dataDir`.
  * Throws a clear error if the file exists but the key does not open it.
  */
 export function openDatabase(dataDir: string, key: Buffer): Db {
   const file = join(dataDir, DATABASE_FILE);
-  const db = new Database(file);
+  const db = tryOpen(file, key, PAGE_SIZE) ?? tryOpen(file, key, 4096);
+  if (!db) throw new Error(`cannot open ${file}: the master key does not match this data dir`);
   try {
-    db.pragma("cipher='sqlcipher'");
-    db.pragma(`key="x'${key.toString("hex")}'"`);
-    try {
-      db.prepare("SELECT count(*) FROM sqlite_master").get();
-    } catch (e) {
-      throw new Error(
-        `cannot open ${file}: the master key does not match this data dir (${(e as Error).message})`,
-      );
-    }
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = OFF");
