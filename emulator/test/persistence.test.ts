@@ -4,8 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { auth, call, connect, decrypt, download, encrypt, expectCode, inspectDb, newOrg, start, upload } from "./helpers";
 
@@ -168,6 +169,78 @@ test("insecure mode serves plaintext HTTP/2", async () => {
     await newOrg(client);
   } finally {
     client.close();
+    await emu.stop();
+  }
+});
+
+test("a supplied certificate/key pair is served, and its file is the CA file clients get", async () => {
+  const dir = tempDir();
+  try {
+    const { generate } = await import("selfsigned");
+    const pems = await generate([{ name: "commonName", value: "localhost" }], {
+      keyType: "ec",
+      algorithm: "sha256",
+      extensions: [
+        { name: "basicConstraints", cA: true },
+        { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }] },
+      ],
+    });
+    const certFile = join(dir, "my.pem");
+    const keyFile = join(dir, "my-key.pem");
+    writeFileSync(certFile, pems.cert);
+    writeFileSync(keyFile, pems.private);
+    const emu = await start({ tlsCert: certFile, tlsKey: keyFile });
+    const client = connect(emu);
+    try {
+      assert.equal(emu.caFile, certFile);
+      assert.equal(emu.caPem, pems.cert);
+      await newOrg(client);
+      assert.equal(existsSync(join(emu.dataDir, "ca.pem")), false, "no CA is minted when a certificate is given");
+    } finally {
+      client.close();
+      await emu.stop();
+    }
+    await assert.rejects(start({ tlsCert: certFile }), /tlsCert and tlsKey/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("listens on IPv6 loopback too (the certificate has IP ::1)", async (t) => {
+  let emu;
+  try {
+    emu = await start({ host: "::1" });
+  } catch (e) {
+    t.skip(`no IPv6 loopback here: ${(e as Error).message}`);
+    return;
+  }
+  const client = connect(emu);
+  try {
+    assert.match(emu.address, /^\[::1\]:\d+$/);
+    await newOrg(client);
+  } finally {
+    client.close();
+    await emu.stop();
+  }
+});
+
+test("the minted server certificate is issued by ca.pem with SANs localhost, 127.0.0.1 and ::1", async () => {
+  const emu = await start();
+  try {
+    const server = new X509Certificate(readFileSync(join(emu.dataDir, "server.pem")));
+    const ca = new X509Certificate(emu.caPem);
+    assert.ok(server.checkIssued(ca) && server.verify(ca.publicKey), "signed by the CA");
+    assert.equal(ca.ca, true);
+    assert.equal(server.ca, false);
+    assert.ok(server.checkHost("localhost"));
+    assert.ok(server.checkIP("127.0.0.1"));
+    assert.ok(server.checkIP("::1"));
+    // A client that verifies the host name for real (no override) connects via "localhost".
+    const C = grpc.makeGenericClientConstructor({}, "S");
+    const c = new C(`localhost:${emu.port}`, grpc.credentials.createSsl(Buffer.from(emu.caPem)));
+    await new Promise<void>((resolve, reject) => c.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())));
+    c.close();
+  } finally {
     await emu.stop();
   }
 });
