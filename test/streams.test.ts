@@ -123,9 +123,11 @@ describe("back-pressure", () => {
     const src = randomSource(total, 64 * 1024);
     const out = gatedSink(64 * 1024);
     const done = env.sd.document.encryptDocumentStream(org.token, "stalled.bin", src.stream, out.stream);
+    done.catch(() => {}); // awaited below; a failure must not surface as an unhandled rejection first
     // Wait until the pipeline has stalled against the closed gate, then measure.
     const producedAtStall = await settled(src.produced);
     const inFlight = producedAtStall - out.received();
+    if (process.env.STRONGDOC_TEST_VERBOSE) console.log(`in flight at stall: ${inFlight} B; output buffered at most ${out.maxBuffered()} B`);
     assert.ok(inFlight < 24 * MiB, `in flight at stall: ${(inFlight / MiB).toFixed(1)} MiB of ${total / MiB} MiB`);
     assert.ok(out.maxBuffered() <= 64 * 1024 + 4 * MiB, `output buffered ${out.maxBuffered()} B`);
     out.release();
@@ -138,6 +140,7 @@ describe("back-pressure", () => {
     const docId = await env.sd.document.uploadDocument(org.token, "stall-dl.bin", src.stream);
     const out = gatedSink(64 * 1024);
     const done = env.sd.document.downloadDocumentStream(org.token, docId, out.stream);
+    done.catch(() => {}); // awaited below
     await settled(() => out.stream.writableLength);
     assert.ok(out.maxBuffered() <= 64 * 1024 + 4 * MiB, `output buffered ${out.maxBuffered()} B`);
     out.release();
