@@ -65,7 +65,9 @@ async function main(): Promise<number> {
   const results: BenchResults = {
     date: startedAt.toISOString().slice(0, 10),
     startedAt: startedAt.toISOString(),
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+    command: process.env.BENCH_COMMIT
+      ? `bench/snapshot.sh ${process.argv.slice(2).join(" ")}`.trim()
+      : `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
     durationSeconds: 0,
     resultsFile: "",
     machine,

@@ -3,7 +3,7 @@
 // HTTP/2 receive windows (bench/emulator-tuned.ts), interleaved and repeated, medians printed.
 // Usage: npx tsx bench/tune.ts [--variants label=dir,label=@raw,label=@raw-fast,label=@lockstep] [--server-windows 0,4194304]
 //        [--ops upload,download,encrypt,decrypt] [--mib 64] [--reps 2] [--chunk B]
-//        [--client-window B (raw/lockstep variants)]   (a variant "label=" is the current src/)
+//        [--client-window B (raw/lockstep variants)] [--rtt-ms N (through bench/delay-proxy.ts)]   (a variant "label=" is the current src/)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_CHUNK_SIZE } from "../src/streams";
 import { runClientChild } from "./lib/child";
 import { childEnv } from "./lib/child-env";
-import { startServer } from "./lib/server-process";
+import { startDelayProxy, startServer } from "./lib/server-process";
 import { createBenchAccount } from "./lib/setup";
 import { median } from "./lib/stats";
 import type { StreamResult } from "./client-stream";
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       reps: { type: "string", default: "2" },
       chunk: { type: "string", default: String(DEFAULT_CHUNK_SIZE) },
       "client-window": { type: "string" },
+      "rtt-ms": { type: "string", default: "0" },
     },
   });
   const variants = a.variants!.split(",").map((v) => {
@@ -41,9 +42,11 @@ async function main(): Promise<void> {
       BENCH_SERVER_STREAM_WINDOW: String(win),
       BENCH_SERVER_CONN_WINDOW: String(win * 2),
     });
+    const rtt = Number(a["rtt-ms"]);
+    const proxy = rtt > 0 ? await startDelayProxy(emu.endpoint, rtt / 2) : undefined;
     try {
       const { token } = await createBenchAccount(emu.endpoint);
-      const env = { ...childEnv(emu.endpoint, token), NODE_NO_WARNINGS: "1" };
+      const env = { ...childEnv(proxy?.endpoint ?? emu.endpoint, token), NODE_NO_WARNINGS: "1" };
       const base = ["--bytes", String(bytes), "--chunk", chunk];
       const stored = await runClientChild<StreamResult>("bench/client-stream.ts", ["--op", "upload", "--mode", "raw", ...base], env);
       const ct = join(tmp, "ct.bin");
@@ -69,13 +72,14 @@ async function main(): Promise<void> {
         for (const v of variants) {
           const rs = runs.get(v.label)!;
           process.stdout.write(
-            `serverWindow=${win} ${op.padEnd(8)} ${v.label.padEnd(14)} ${median(rs.map((r) => r.mbps)).toFixed(1).padStart(6)} MB/s ` +
+            `serverWindow=${win}${rtt ? ` rtt=${rtt}ms` : ""} ${op.padEnd(8)} ${v.label.padEnd(14)} ${median(rs.map((r) => r.mbps)).toFixed(1).padStart(6)} MB/s ` +
               `(${rs.map((r) => r.mbps.toFixed(0)).join(", ")})  client CPU ${median(rs.map((r) => r.cpuMsPerMiB)).toFixed(2)} ms/MiB` +
               `  peak RSS ${Math.max(...rs.map((r) => r.peakRssMiB)).toFixed(0)} MiB\n`,
           );
         }
       }
     } finally {
+      await proxy?.stop();
       await emu.stop();
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 // Describes the machine a benchmark ran on (for RESULTS.md and the JSON), including the load
 // average, since colleagues' test runs share these 2 cores.
 import { cpus, loadavg, release, totalmem, platform } from "node:os";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./server-process";
@@ -13,6 +14,8 @@ export interface MachineInfo {
   node: string;
   os: string;
   grpcJs: string;
+  /** Commit measured: $BENCH_COMMIT (set by bench/snapshot.sh), else HEAD plus "+dirty" if src/ or emulator/ have local edits. */
+  commit: string;
   /** 1-minute load average when the run started and ended. */
   loadAvgStart: number;
   loadAvgEnd?: number;
@@ -28,8 +31,20 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     os: `${platform()} ${release()}`,
     grpcJs: grpcPkg.version,
+    commit: process.env.BENCH_COMMIT || gitCommit(),
     loadAvgStart: Math.round(loadavg()[0]! * 100) / 100,
   };
+}
+
+/** `git rev-parse --short HEAD`, with "+dirty" when src/ or emulator/ differ from it. */
+function gitCommit(): string {
+  try {
+    const git = (args: string[]) => execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    const dirty = git(["status", "--porcelain", "--", "src", "emulator", "generated"]) !== "";
+    return git(["rev-parse", "--short", "HEAD"]) + (dirty ? "+dirty" : "");
+  } catch {
+    return "unknown";
+  }
 }
 
 /** The current 1-minute load average. */

@@ -15,7 +15,7 @@ export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const c = r.config;
   const L: string[] = [START, "", `## Latest run: ${r.date}${c.quick ? " (--quick)" : ""}`, ""];
-  L.push(`Command: \`${r.command}\` — ${fmt(r.durationSeconds, 0)} s.`, "");
+  L.push(`Command: \`${r.command}\` — ${fmt(r.durationSeconds, 0)} s, commit ${m.commit}.`, "");
   L.push(
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM; Node ${m.node}; ${m.os}; @grpc/grpc-js ${m.grpcJs}. ` +
       `Load average (1 min) ${m.loadAvgStart} at start, ${m.loadAvgEnd ?? "?"} at end (shared machine: absolute numbers are noisy, ratios are the targets).`,

@@ -97,3 +97,12 @@ export function procMemory(pid: number): { rssMiB: number; peakMiB: number } {
     return { rssMiB: NaN, peakMiB: NaN };
   }
 }
+
+/** Starts bench/delay-proxy.ts in front of `target`, adding `oneWayMs` each way. */
+export function startDelayProxy(target: Endpoint, oneWayMs: number): Promise<ServerProcess> {
+  return startServer(
+    "bench/delay-proxy.ts",
+    ["--target-host", target.host, "--target-port", String(target.port), "--ca-file", target.caFile, "--delay-ms", String(oneWayMs)],
+    "delay-proxy",
+  );
+}
