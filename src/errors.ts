@@ -58,7 +58,7 @@ export class StrongDocError extends Error {
   readonly codeName: CodeName;
   /** The server's status message (or the facade's, for client-side protocol checks). */
   readonly details: string;
-  /** Trailing metadata sent with the status; empty when there was none. */
+  /** Trailing metadata sent with the status; undefined for errors the client raised itself. */
   readonly metadata: Metadata | undefined;
 
   /**
