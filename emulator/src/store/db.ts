@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS documents(
   seq INTEGER NOT NULL DEFAULT 0           -- listing order
 );
 CREATE INDEX IF NOT EXISTS documents_org ON documents(org_id, seq);
+CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
 CREATE TABLE IF NOT EXISTS doc_chunks(
   doc_id TEXT NOT NULL,
   seq INTEGER NOT NULL,

@@ -5,7 +5,7 @@ import { status } from "@grpc/grpc-js";
 import type { Db } from "./db";
 import type { KeyRing } from "../crypto/keys";
 import type { Caller } from "../auth";
-import { READABLE_DOCS_SQL } from "./access";
+import { READABLE_DOC_PREDICATE, READABLE_DOCS_SQL } from "./access";
 import { ApiError, notFound } from "../errors";
 import { bodyKey, openChunk, sealChunk } from "../crypto/stream-cipher";
 
@@ -37,7 +37,7 @@ export function viewer(caller: Caller): { viewerUserId: string; viewerOrgId: str
 /** Returns the ready document `docId` if `caller` may read it, else throws NOT_FOUND. */
 export function readableDocument(db: Db, caller: Caller, docId: string): DocumentRow {
   const row = db
-    .prepare(`SELECT * FROM documents WHERE doc_id = @docId AND doc_id IN (${READABLE_DOCS_SQL})`)
+    .prepare(`SELECT * FROM documents d WHERE d.doc_id = @docId AND ${READABLE_DOC_PREDICATE}`)
     .get({ docId, ...viewer(caller) }) as DocumentRow | undefined;
   if (!row) throw notFound("docID", `no document ${JSON.stringify(docId)} that you can access`);
   return row;
