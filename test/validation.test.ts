@@ -68,7 +68,7 @@ const cases: [string, () => Promise<unknown>, string][] = [
   ["decryptDocument ciphertext", () => sd.document.decryptDocument(T, "d", "abc" as never), "ciphertext"],
   ["decryptDocument docId", () => sd.document.decryptDocument(T, 0 as never, buf), "docId"],
   ["decryptDocumentStream ciphertext", () => sd.document.decryptDocumentStream(T, "d", null as never, out()), "ciphertext"],
-  ["decryptDocumentStream output", () => sd.document.decryptDocumentStream(T, "d", buf, process.stdin as never), "output"],
+  ["decryptDocumentStream output", () => sd.document.decryptDocumentStream(T, "d", buf, new Readable({ read() {} }) as never), "output"],
   ["listDocuments token", () => sd.document.listDocuments(Symbol("t") as never), "token"],
   ["removeDocument docId", () => sd.document.removeDocument(T, {} as never), "docId"],
   ["shareDocument docId", () => sd.document.shareDocument(T, 1 as never, "u"), "docId"],
