@@ -154,7 +154,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const srv = createServer(emu, options.quiet ? undefined : log);
     server = srv;
     const boundPort = await new Promise<number>((ok, fail) =>
-      srv.bindAsync(hostPort(host, port), credentials, (err, p) => (err ? fail(err) : ok(p))),
+      srv.bindAsync(hostPort(host, port), credentials, (err, p) =>
+        err ? fail(new Error(`cannot listen on ${hostPort(host, port)}: ${err.message}`)) : ok(p),
+      ),
     );
     const openDb = db;
     let stopped: Promise<void> | undefined;
