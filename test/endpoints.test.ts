@@ -135,6 +135,17 @@ describe("unreachable servers fail fast with UNAVAILABLE", () => {
     untrusted.close();
   });
 
+  test("abort while waiting for the connection rejects with an AbortError", async () => {
+    const port = (silent.address() as { port: number }).port;
+    const sd = createClient({ host: "127.0.0.1", port, caPem: a.emu.caPem, connectTimeoutMs: 5_000 });
+    const started = Date.now();
+    await assert.rejects(sd.search.search(orgA.token, "x", { signal: AbortSignal.timeout(200) }), (err: Error) => {
+      return err.name === "AbortError" && (err.cause as Error).name === "TimeoutError";
+    });
+    assert.ok(Date.now() - started < 4_000);
+    sd.close();
+  });
+
   test("a unary timeoutMs shorter than the connect timeout is DEADLINE_EXCEEDED", async () => {
     const port = (silent.address() as { port: number }).port;
     const sd = createClient({ host: "127.0.0.1", port, caPem: a.emu.caPem, connectTimeoutMs: 5_000 });
