@@ -48,5 +48,8 @@ export const CHANNEL_OPTIONS: ChannelOptions = {
   // Reconnect soon after a server restart (the grpc default grows to 120 s).
   "grpc.max_reconnect_backoff_ms": 10_000,
   "grpc.service_config": JSON.stringify(SERVICE_CONFIG),
+  // 4 MiB HTTP/2 receive window (per stream and per connection) instead of 64 KiB, so downloads and
+  // encrypt/decrypt answers are not capped at 64 KiB per round trip (bench/RESULTS.md, tuning log).
+  "grpc-node.flow_control_window": 4 * 1024 * 1024,
 };
 
