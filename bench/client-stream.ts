@@ -14,6 +14,7 @@ import { endpointFromEnv, peakRssMiB, runChild } from "./lib/child-env";
 import { openFastCodecClient, openRawClient, unary, bearer, type RawClient } from "./lib/grpc";
 import { bidiRaw, DECRYPT, downloadRaw, ENCRYPT, uploadRaw, type StreamOutcome } from "./lib/raw-streams";
 import { loadFacade, type Facade } from "./lib/facade";
+import { CHANNEL_OPTIONS } from "../src/channel-options";
 
 const OPS = ["upload", "download", "encrypt", "decrypt"] as const;
 const MODES = ["facade", "raw", "lockstep"] as const;
@@ -64,7 +65,8 @@ async function main(): Promise<StreamResult> {
     await facade.account.getUserInfo(token);
   } else {
     const window = a["client-window"] ? { "grpc-node.flow_control_window": Number(a["client-window"]) } : {};
-    const opts = { "grpc.max_receive_message_length": 64 * 1024 * 1024, ...window };
+    // The facade's own channel options, so that raw and lockstep differ from it only in code.
+    const opts = { ...CHANNEL_OPTIONS, ...window };
     raw = a["fast-codec"] ? openFastCodecClient(ep, opts) : openRawClient(ep, opts);
     await unary(raw, raw.getUserInfo, {}, bearer(token));
   }
