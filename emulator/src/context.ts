@@ -6,6 +6,7 @@ import type { KeyRing } from "./crypto/keys";
 import type { TokenService, Caller } from "./auth";
 import type { Services } from "./services";
 import type { ScryptParams } from "./passwords";
+import type { BlobStore } from "./store/blobs";
 
 /** How same-name uploads behave (BEHAVIOUR §5.2). */
 export type SameNamePolicy = "new" | "replace";
@@ -24,6 +25,8 @@ export interface Settings {
 /** Shared state of one running emulator. */
 export interface Emu {
   db: Db;
+  /** Encrypted document bodies (files in the data dir). */
+  blobs: BlobStore;
   keys: KeyRing;
   tokens: TokenService;
   services: Services;

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { KeyRing, loadMasterKey } from "./crypto/keys";
 import { cleanUpAtStart, openDatabase } from "./store/db";
+import { BLOB_DIR, BlobStore } from "./store/blobs";
 import { TokenService } from "./auth";
 import { createServer } from "./server";
 import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
@@ -129,10 +130,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const keys = new KeyRing(loadMasterKey(dataDir, options.masterKey));
     db = openDatabase(dataDir, keys.databaseKey);
     cleanUpAtStart(db, now());
+    const blobs = new BlobStore(join(dataDir, BLOB_DIR));
+    // Body files of uploads that never committed (failures the process did not live to clean up).
+    const stored = db.prepare("SELECT doc_id FROM documents WHERE stored = 1 AND state = 'ready'").all() as { doc_id: string }[];
+    const orphans = blobs.sweep(new Set(stored.map((r) => r.doc_id)));
+    if (orphans > 0 && !options.quiet) log(`[strongdoc-emulator] removed ${orphans} orphaned document bodies`);
     const ctx: ServiceContext = { db, now, largeTrafficBytes };
     const services: Services = { ...searchAndBillingServices(ctx), ...(options.services?.(ctx) ?? {}) };
     const emu: Emu = {
       db,
+      blobs,
       keys,
       tokens: new TokenService(db, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS, now),
       services,

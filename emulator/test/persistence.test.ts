@@ -120,7 +120,7 @@ test("a master key from the environment/option is used and never written; a wron
   }
 });
 
-test("uploads left pending by a crash are removed at start", async () => {
+test("uploads left pending by a crash (rows and body files) are removed at start", async () => {
   const dir = tempDir();
   try {
     let emu = await start({ dataDir: dir });
@@ -137,6 +137,9 @@ test("uploads left pending by a crash are removed at start", async () => {
       ).run(org.orgId, org.adminId);
       db.prepare("INSERT INTO doc_chunks(doc_id, seq, data) VALUES ('crashed', 0, x'0102')").run();
     });
+    // ... and the half-written body file of another upload whose row never got written.
+    const orphan = join(dir, "blobs", "00000000-0000-0000-0000-000000000000.blob");
+    writeFileSync(orphan, Buffer.alloc(100));
     emu = await start({ dataDir: dir });
     client = connect(emu);
     assert.deepEqual((await call(client, "listDocuments", {}, org.md)).documents.map((d: any) => d.docID), [docID]);
@@ -147,6 +150,7 @@ test("uploads left pending by a crash are removed at start", async () => {
       chunks: (db.prepare("SELECT count(*) n FROM doc_chunks WHERE doc_id = 'crashed'").get() as any).n,
     }));
     assert.deepEqual(left, { docs: [docID], chunks: 0 });
+    assert.deepEqual(readdirSync(join(dir, "blobs")), [`${docID}.blob`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -242,5 +246,29 @@ test("the minted server certificate is issued by ca.pem with SANs localhost, 127
     c.close();
   } finally {
     await emu.stop();
+  }
+});
+
+test("a body file altered on disk is refused with DATA_LOSS, never returned", async () => {
+  const dir = tempDir();
+  try {
+    const emu = await start({ dataDir: dir });
+    const client = connect(emu);
+    try {
+      const org = await newOrg(client);
+      const { docID } = await upload(client, org.md, "x", Buffer.from("intact body ".repeat(1000)));
+      const file = join(dir, "blobs", `${docID}.blob`);
+      const bytes = readFileSync(file);
+      bytes[100]! ^= 0x01;
+      writeFileSync(file, bytes);
+      await expectCode(download(client, org.md, docID), grpc.status.DATA_LOSS, "failed authentication");
+      writeFileSync(file, bytes.subarray(0, 50));
+      await expectCode(download(client, org.md, docID), grpc.status.DATA_LOSS, "truncated");
+    } finally {
+      client.close();
+      await emu.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

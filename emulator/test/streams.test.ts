@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -44,12 +44,13 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function dbCounts(): Promise<{ docs: number; pending: number; chunks: number }> {
+async function dbCounts(): Promise<{ docs: number; pending: number; chunks: number; bodies: number }> {
   // The database is shared with the running server; a second connection reads committed rows.
   return inspectDb(dataDir, (db) => ({
     docs: (db.prepare("SELECT count(*) n FROM documents").get() as any).n,
     pending: (db.prepare("SELECT count(*) n FROM documents WHERE state = 'pending'").get() as any).n,
     chunks: (db.prepare("SELECT count(*) n FROM doc_chunks").get() as any).n,
+    bodies: readdirSync(join(dataDir, "blobs")).length,
   }));
 }
 
@@ -273,7 +274,7 @@ test("stream protocol errors: data before the name/ID, the name twice, an upload
   assert.deepEqual((await call(client, "listDocuments", {}, org.md)).documents.map((d: any) => d.docID), [docID]);
 });
 
-test("a cancelled upload and a failed upload leave no document and no chunks", async () => {
+test("a cancelled upload and a failed upload leave no document, no chunks and no body file", async () => {
   const org = await newOrg(client);
   const before = await dbCounts();
   const s = client.uploadDocumentStream(org.md, () => {});

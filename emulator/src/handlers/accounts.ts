@@ -133,6 +133,7 @@ export const accountHandlers = {
       );
     }
     const freed = deleteOrganization(emu, caller.orgId);
+    for (const docId of freed.docIds) emu.blobs.remove(docId);
     const at = new Date(emu.now());
     for (const docId of freed.docIds) await emu.services.searchIndex.removeDocument(docId);
     if (freed.storedBytes > 0) emu.services.meter.recordStorage(caller.orgId, -freed.storedBytes, at);

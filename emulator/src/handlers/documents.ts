@@ -8,16 +8,8 @@ import type { Emu, UnaryHandler } from "../context";
 import type { Caller } from "../auth";
 import { ApiError, invalidArgument } from "../errors";
 import { requireText } from "../validate";
-import {
-  ChunkWriter,
-  INDEX_PREFIX_BYTES,
-  createPending,
-  documentKey,
-  listReadable,
-  readChunk,
-  readableDocument,
-  type DocumentRow,
-} from "../store/documents";
+import { INDEX_PREFIX_BYTES, createPending, documentKey, listReadable, readableDocument, type DocumentRow } from "../store/documents";
+import type { ChunkWriter } from "../store/blobs";
 import { CiphertextError, StreamDecryptor, StreamEncryptor } from "../crypto/stream-cipher";
 import { commitDocument, discardPending, removeDocument } from "./lifecycle";
 
@@ -50,13 +42,14 @@ export function documentName(name: string): string {
 
 async function storeText(emu: Emu, caller: Caller, name: string, data: Buffer): Promise<string> {
   const { docId, key } = createPending(emu.db, emu.keys, { orgId: caller.orgId, ownerId: caller.userId, name, stored: true, now: emu.now() });
+  let writer: ChunkWriter | undefined;
   try {
-    const writer = new ChunkWriter(emu.db, docId, key);
+    writer = emu.blobs.writer(docId, key);
     writer.write(data);
     await commitDocument(emu, { docId, orgId: caller.orgId, ownerId: caller.userId, name, size: data.length, writer, prefix: writer.prefix() });
     return docId;
   } catch (e) {
-    discardPending(emu, docId);
+    discardPending(emu, docId, writer);
     throw e;
   }
 }
@@ -117,10 +110,14 @@ export const documentHandlers = {
       const doc = readableDocument(emu.db, caller, requireText("docID", req.docID));
       requireStored(doc);
       unaryTooLarge(emu, doc, "DownloadDocument");
-      const key = documentKey(emu.db, emu.keys, doc);
-      const parts: Buffer[] = [];
-      for (let seq = 0; seq < doc.chunks; seq++) parts.push(readChunk(emu.db, doc, key, seq));
-      return { docID: doc.doc_id, plaintext: asText("docID", Buffer.concat(parts), doc.doc_id) };
+      const reader = emu.blobs.reader(emu.db, doc, documentKey(emu.db, emu.keys, doc));
+      try {
+        const parts: Buffer[] = [];
+        for (let seq = 0; seq < reader.chunkCount; seq++) parts.push(reader.read(seq));
+        return { docID: doc.doc_id, plaintext: asText("docID", Buffer.concat(parts), doc.doc_id) };
+      } finally {
+        reader.close();
+      }
     },
   } satisfies UnaryHandler<D.DownloadDocReq, D.DownloadDocResp>,
 

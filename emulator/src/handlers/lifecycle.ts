@@ -4,7 +4,8 @@ import { status } from "@grpc/grpc-js";
 import type { Emu } from "../context";
 import type { Caller } from "../auth";
 import { ApiError } from "../errors";
-import { deleteDocumentRows, readableDocument, type ChunkWriter, type DocumentRow } from "../store/documents";
+import { deleteDocumentRows, readableDocument, type DocumentRow } from "../store/documents";
+import type { ChunkWriter } from "../store/blobs";
 
 /** What is known about a document when its input ends. */
 export interface Finished {
@@ -29,12 +30,12 @@ export interface Finished {
 export async function commitDocument(emu: Emu, doc: Finished): Promise<void> {
   const db = emu.db;
   const stored = doc.writer !== undefined;
+  doc.writer?.finish(); // the body is complete and durable before the row says so
   const replaced = db.transaction(() => {
     const row = db.prepare("SELECT state FROM documents WHERE doc_id = ?").get(doc.docId) as { state: string } | undefined;
     if (!row || row.state !== "pending") {
       throw new ApiError(status.ABORTED, `docID: document ${doc.docId} was removed before it was complete`);
     }
-    doc.writer?.flush();
     db.prepare("UPDATE documents SET state = 'ready', size = ?, chunks = ?, frames = ? WHERE doc_id = ?").run(
       doc.size,
       doc.writer?.chunks ?? 0,
@@ -51,6 +52,7 @@ export async function commitDocument(emu: Emu, doc: Finished): Promise<void> {
     for (const o of old) deleteDocumentRows(db, o.doc_id);
     return old;
   })();
+  for (const o of replaced) emu.blobs.remove(o.doc_id);
   const at = new Date(emu.now());
   const delta = (stored ? doc.size : 0) - replaced.reduce((n, o) => n + o.size, 0);
   try {
@@ -72,18 +74,25 @@ export async function rollbackDocument(emu: Emu, docId: string): Promise<void> {
     | undefined;
   if (!row) return;
   emu.db.transaction(() => deleteDocumentRows(emu.db, docId))();
+  if (row.stored === 1) emu.blobs.remove(docId);
   if (row.stored === 1 && row.size > 0) emu.services.meter.recordStorage(row.org_id, -row.size, new Date(emu.now()));
   await safely(emu, "searchIndex.removeDocument", () => emu.services.searchIndex.removeDocument(docId));
 }
 
-/** Deletes a pending document after a failed or cancelled stream (no-op once it is ready). */
-export function discardPending(emu: Emu, docId: string): void {
-  emu.db.transaction(() => {
+/**
+ * Deletes a pending document and its body file after a failed or cancelled stream (no-op once
+ * it is ready).
+ */
+export function discardPending(emu: Emu, docId: string, writer?: ChunkWriter): void {
+  writer?.close();
+  const gone = emu.db.transaction(() => {
     const row = emu.db.prepare("SELECT state FROM documents WHERE doc_id = ?").get(docId) as { state: string } | undefined;
-    // No row: the document was removed with its organization while streaming; drop any chunks
-    // written since.
-    if (!row || row.state === "pending") deleteDocumentRows(emu.db, docId);
+    // No row: the document was removed with its organization while streaming.
+    if (row && row.state !== "pending") return false;
+    deleteDocumentRows(emu.db, docId);
+    return true;
   })();
+  if (gone) emu.blobs.remove(docId);
 }
 
 /** Whether `caller` may remove (or unshare) `doc`: its owner, or an admin of its organization. */
@@ -98,6 +107,7 @@ export async function removeDocument(emu: Emu, caller: Caller, docId: string): P
     throw new ApiError(status.PERMISSION_DENIED, `docID: only the owner or an administrator of ${doc.org_id} can remove document ${docId}`);
   }
   emu.db.transaction(() => deleteDocumentRows(emu.db, docId))();
+  if (doc.stored === 1) emu.blobs.remove(docId);
   try {
     if (doc.stored === 1 && doc.size > 0) emu.services.meter.recordStorage(doc.org_id, -doc.size, new Date(emu.now()));
   } catch (e) {

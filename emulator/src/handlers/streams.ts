@@ -11,14 +11,8 @@ import type { BidiStreamHandler, ClientStreamHandler, ServerStreamHandler } from
 import { ApiError, invalidArgument } from "../errors";
 import { requireText } from "../validate";
 import { confirmInputComplete, requests, send } from "../stream-io";
-import {
-  ChunkWriter,
-  INDEX_PREFIX_BYTES,
-  createPending,
-  documentKey,
-  readChunk,
-  readableDocument,
-} from "../store/documents";
+import { INDEX_PREFIX_BYTES, createPending, documentKey, readableDocument } from "../store/documents";
+import type { ChunkWriter } from "../store/blobs";
 import { CiphertextError, StreamDecryptor, StreamEncryptor } from "../crypto/stream-cipher";
 import { commitDocument, discardPending, rollbackDocument } from "./lifecycle";
 import { documentName, requireEncryptOnly, requireStored } from "./documents";
@@ -55,8 +49,9 @@ export const streamHandlers = {
       if (first.done || first.value.NameOrData?.$case !== "docName") throw nameFirst("UploadDocumentStream");
       const name = documentName(first.value.NameOrData.docName);
       const { docId, key } = createPending(emu.db, emu.keys, { orgId: caller.orgId, ownerId: caller.userId, name, stored: true, now: emu.now() });
+      let writer: ChunkWriter | undefined;
       try {
-        const writer = new ChunkWriter(emu.db, docId, key);
+        writer = emu.blobs.writer(docId, key);
         for await (const msg of it) {
           const d = msg.NameOrData;
           if (d?.$case === "docName") throw invalidArgument("docName", "sent again after the first message");
@@ -67,7 +62,7 @@ export const streamHandlers = {
         info.onAbort = () => rollbackDocument(emu, docId);
         return { docID: docId, bytes: Long.fromNumber(writer.bytes) };
       } catch (e) {
-        discardPending(emu, docId);
+        discardPending(emu, docId, writer);
         throw e;
       }
     },
@@ -79,9 +74,13 @@ export const streamHandlers = {
     async handle(emu, caller, call, info): Promise<void> {
       const doc = readableDocument(emu.db, caller, requireText("docID", call.request.docID));
       requireStored(doc);
-      const key = documentKey(emu.db, emu.keys, doc);
-      for (let seq = 0; seq < doc.chunks; seq++) {
-        await send(call, info, { docID: doc.doc_id, plaintext: readChunk(emu.db, doc, key, seq) } satisfies D.DownloadDocStreamResp);
+      const reader = emu.blobs.reader(emu.db, doc, documentKey(emu.db, emu.keys, doc));
+      try {
+        for (let seq = 0; seq < reader.chunkCount; seq++) {
+          await send(call, info, { docID: doc.doc_id, plaintext: reader.read(seq) } satisfies D.DownloadDocStreamResp);
+        }
+      } finally {
+        reader.close();
       }
     },
   } satisfies ServerStreamHandler<D.DownloadDocStreamReq, D.DownloadDocStreamResp>,

@@ -1,5 +1,5 @@
-// Document rows and their encrypted bodies: pending → ready lifecycle, access checks (through
-// READABLE_DOCS_SQL), per-document keys, and chunked encrypted storage of uploaded plaintext.
+// Document rows: pending → ready lifecycle, access checks (the rule in access.ts), and
+// per-document keys. The encrypted bodies live in blobs.ts.
 import { randomUUID } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import type { Db } from "./db";
@@ -7,12 +7,8 @@ import type { KeyRing } from "../crypto/keys";
 import type { Caller } from "../auth";
 import { READABLE_DOC_PREDICATE, READABLE_DOCS_SQL } from "./access";
 import { ApiError, notFound } from "../errors";
-import { bodyKey, openChunk, sealChunk } from "../crypto/stream-cipher";
 
-/** Plaintext bytes per stored chunk row (and per DownloadDocumentStream message). */
-export const CHUNK_BYTES = 1024 * 1024;
-/** How much of a document's plaintext is handed to the search index. */
-export const INDEX_PREFIX_BYTES = 8 * 1024 * 1024;
+export { CHUNK_BYTES, INDEX_PREFIX_BYTES } from "./blobs";
 
 /** A row of `documents`. */
 export interface DocumentRow {
@@ -74,74 +70,12 @@ export function createPending(
   return { docId, key };
 }
 
-/** Deletes a document row with its chunks and shares (used for removal and for aborted uploads). */
+/**
+ * Deletes a document row with its shares (and chunk rows of older data dirs). The body file is
+ * removed by the caller (BlobStore.remove) after the transaction commits.
+ */
 export function deleteDocumentRows(db: Db, docId: string): void {
   db.prepare("DELETE FROM doc_chunks WHERE doc_id = ?").run(docId);
   db.prepare("DELETE FROM shares WHERE doc_id = ?").run(docId);
   db.prepare("DELETE FROM documents WHERE doc_id = ?").run(docId);
-}
-
-/**
- * Streams plaintext into encrypted 1 MiB chunk rows of a pending document, keeping at most one
- * chunk (plus the search prefix) in memory.
- */
-export class ChunkWriter {
-  private readonly key: Buffer;
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
-  private prefixParts: Buffer[] = [];
-  private prefixBytes = 0;
-  /** Chunk rows written so far. */
-  chunks = 0;
-  /** Plaintext bytes received so far. */
-  bytes = 0;
-
-  constructor(private readonly db: Db, private readonly docId: string, docKey: Buffer) {
-    this.key = bodyKey(docKey);
-  }
-
-  /** Adds plaintext; writes every completed chunk. */
-  write(data: Buffer): void {
-    if (data.length === 0) return;
-    this.bytes += data.length;
-    if (this.prefixBytes < INDEX_PREFIX_BYTES) {
-      const take = data.subarray(0, INDEX_PREFIX_BYTES - this.prefixBytes);
-      this.prefixParts.push(Buffer.from(take));
-      this.prefixBytes += take.length;
-    }
-    let off = 0;
-    while (off < data.length) {
-      const take = Math.min(CHUNK_BYTES - this.bufferedBytes, data.length - off);
-      this.buffered.push(data.subarray(off, off + take));
-      this.bufferedBytes += take;
-      off += take;
-      if (this.bufferedBytes === CHUNK_BYTES) this.flush();
-    }
-  }
-
-  /** Writes the last partial chunk. Call inside the commit transaction. */
-  flush(): void {
-    if (this.bufferedBytes === 0) return;
-    const plain = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered);
-    this.db
-      .prepare("INSERT INTO doc_chunks(doc_id, seq, data) VALUES (?, ?, ?)")
-      .run(this.docId, this.chunks, sealChunk(this.key, this.docId, this.chunks, plain));
-    this.chunks++;
-    this.buffered = [];
-    this.bufferedBytes = 0;
-  }
-
-  /** The first (up to) 8 MiB of plaintext, for the search index. */
-  prefix(): Buffer {
-    return Buffer.concat(this.prefixParts);
-  }
-}
-
-/** Reads and decrypts chunk `seq` of a stored document; throws if it is gone or damaged. */
-export function readChunk(db: Db, doc: DocumentRow, docKey: Buffer, seq: number): Buffer {
-  const row = db.prepare("SELECT data FROM doc_chunks WHERE doc_id = ? AND seq = ?").get(doc.doc_id, seq) as
-    | { data: Buffer }
-    | undefined;
-  if (!row) throw new ApiError(status.NOT_FOUND, `docID: document ${doc.doc_id} was removed while it was being read`);
-  return openChunk(bodyKey(docKey), doc.doc_id, seq, row.data);
 }
