@@ -30,7 +30,7 @@ export interface Finished {
 export async function commitDocument(emu: Emu, doc: Finished): Promise<void> {
   const db = emu.db;
   const stored = doc.writer !== undefined;
-  doc.writer?.finish(); // the body is complete and durable before the row says so
+  await doc.writer?.finish(); // the body is complete and durable before the row says so
   const replaced = db.transaction(() => {
     const row = db.prepare("SELECT state FROM documents WHERE doc_id = ?").get(doc.docId) as { state: string } | undefined;
     if (!row || row.state !== "pending") {

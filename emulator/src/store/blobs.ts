@@ -3,7 +3,7 @@
 // file holds ciphertext only. Chunk i sits at offset i × (1 MiB + 16), so no index is needed.
 // The database row is the source of truth: a file without a ready row is an orphan (an upload
 // that failed or a crash) and is removed at start; rows are deleted before their files.
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, readdirSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsync, mkdirSync, openSync, readSync, readdirSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import type { Db } from "./db";
@@ -116,12 +116,17 @@ export class ChunkWriter {
     this.bufferedBytes = 0;
   }
 
-  /** Writes the last partial chunk and makes the file durable. Call before committing the row. */
-  finish(): void {
+  /**
+   * Writes the last partial chunk and makes the file durable (fsync on the thread pool, so a
+   * large flush does not stall other calls). Call before committing the row.
+   */
+  async finish(): Promise<void> {
     this.writeChunk();
-    if (this.fd !== undefined) {
-      fsyncSync(this.fd);
-      closeSync(this.fd);
+    const fd = this.fd;
+    if (fd === undefined) return;
+    await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+    if (this.fd === fd) {
+      closeSync(fd);
       this.fd = undefined;
     }
   }
