@@ -107,8 +107,12 @@ function largeTrafficFromEnv(): number | undefined {
  * @example
  * ```ts
  * const emu = await startEmulator({ port: 0, quiet: true });
- * const client = new StrongDocServiceClient(emu.address, grpc.credentials.createSsl(Buffer.from(emu.caPem)));
+ * // Point a client at emu.address, trusting emu.caPem — e.g. the SDK with
+ * // STRONGDOC_EMULATOR_HOST=emu.address, or a raw grpc-js client:
+ * const Client = grpc.makeGenericClientConstructor(StrongDocServiceService, "StrongDocService");
+ * const client = new Client(emu.address, grpc.credentials.createSsl(Buffer.from(emu.caPem)));
  * // ...
+ * client.close();
  * await emu.stop();
  * ```
  */
