@@ -87,7 +87,6 @@ export async function* requests<T>(call: CancellableReadable, info: CallInfo): A
     if (call.cancelled || (e as { code?: unknown }).code === "ERR_STREAM_PREMATURE_CLOSE") throw cancelledError();
     throw e;
   }
-  if (call.cancelled) throw cancelledError();
 }
 
 /**
@@ -143,6 +142,16 @@ interface H2StreamLike {
 function http2StreamOf(call: object): H2StreamLike | undefined {
   const s = (call as { call?: { stream?: unknown } }).call?.stream as Partial<H2StreamLike> | undefined;
   return s && typeof s.once === "function" && "rstCode" in s ? (s as H2StreamLike) : undefined;
+}
+
+/**
+ * Whether the client half-closed (END_STREAM reached the HTTP/2 stream), even if the call was
+ * torn down before grpc-js delivered the half-close: a client that ends its input and exits at
+ * once looks cancelled, but its input is complete. False if it cannot be observed.
+ */
+export function inputEnded(call: object): boolean {
+  const h2 = http2StreamOf(call) as unknown as { readableEnded?: boolean; _readableState?: { ended?: boolean } } | undefined;
+  return h2?.readableEnded === true || h2?._readableState?.ended === true;
 }
 
 /**

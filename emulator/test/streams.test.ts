@@ -333,17 +333,61 @@ test("an upload whose client process dies (SIGKILL) leaves nothing", async () =>
   assert.deepEqual(await dbCounts(), before);
 });
 
-test("a cancelled encrypt stream leaves no document", async () => {
+/** Runs `body` in a child process with a connected generic client `c` and metadata `md`. */
+function childClient(org: { token: string }, body: string) {
+  const script = `
+    const grpc = require("@grpc/grpc-js");
+    const { StrongDocServiceService: S } = require(${JSON.stringify(join(__dirname, "../../generated/strongdoc"))});
+    const { EncryptDocStreamReq } = require(${JSON.stringify(join(__dirname, "../../generated/documentNoStore"))});
+    const def = { ...S, encryptDocumentStream: { ...S.encryptDocumentStream,
+      requestSerialize: (v) => Buffer.from(EncryptDocStreamReq.encode(EncryptDocStreamReq.fromPartial(v)).finish()) } };
+    const C = grpc.makeGenericClientConstructor(def, "S");
+    const c = new C(${JSON.stringify(emu.address)}, grpc.credentials.createSsl(Buffer.from(${JSON.stringify(emu.caPem)})),
+      { "grpc.ssl_target_name_override": "localhost" });
+    const md = new grpc.Metadata(); md.set("authorization", "Bearer " + ${JSON.stringify(org.token)});
+    ${body}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { stdio: ["ignore", "pipe", "inherit"], cwd: join(__dirname, "../..") });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d));
+  const line = (re: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(out);
+        if (m) resolve(m[0]);
+      };
+      child.stdout.on("data", check);
+      child.on("exit", () => (re.exec(out) ? check() : reject(new Error(`child exited without ${re}: ${out}`))));
+      check();
+    });
+  return { child, line };
+}
+
+test("Go/Node-style encrypt: half-close and exit at once without reading on — the document is kept", async () => {
   const org = await newOrg(client);
-  const s = client.encryptDocumentStream(org.md);
-  const r = new BidiReader<any>(s);
-  s.write({ NameOrData: { $case: "docName", docName: "abandoned" } });
-  await r.next();
-  s.write({ NameOrData: { $case: "plaintext", plaintext: randomBytes(1000) } });
-  await r.next();
-  s.cancel();
-  await tap.waitFor(new RegExp(`EncryptDocumentStream org=${org.orgId} .*status=CANCELLED`));
-  assert.deepEqual((await call(client, "listDocuments", {}, org.md)).documents, []);
+  const plain = Buffer.from("kept after the client left ".repeat(3000));
+  const { line } = childClient(
+    org,
+    `const plain = Buffer.from("kept after the client left ".repeat(3000));
+     const s = c.encryptDocumentStream(md);
+     const replies = [];
+     s.on("data", (m) => {
+       replies.push(m);
+       if (replies.length === 1) s.write({ NameOrData: { $case: "plaintext", plaintext: plain.subarray(0, 40000) } });
+       else if (replies.length === 2) s.write({ NameOrData: { $case: "plaintext", plaintext: plain.subarray(40000) } });
+       else {
+         s.end();
+         process.stdout.write("DOC " + replies[0].docID + " " + Buffer.concat(replies.slice(1).map((r) => r.ciphertext)).toString("base64") + "\\n");
+         process.exit(0);
+       }
+     });
+     s.on("error", () => {});
+     s.write({ NameOrData: { $case: "docName", docName: "left-early" } });`,
+  );
+  const [, docID, b64] = /^DOC (\S+) (\S+)$/.exec((await line(/DOC \S+ \S+\n/)).trim())!;
+  await tap.waitFor(new RegExp(`EncryptDocumentStream org=${org.orgId} `));
+  assert.deepEqual((await call(client, "listDocuments", {}, org.md)).documents.map((d: any) => d.docID), [docID]);
+  const d = await decrypt(client, org.md, docID!, Buffer.from(b64!, "base64"), 10_000, "lockstep");
+  assert.ok(d.plaintext.equals(plain));
 });
 
 test("many concurrent uploads, downloads and encrypt/decrypt streams stay separate and correct", async () => {

@@ -10,7 +10,7 @@ import type * as N from "../../../generated/documentNoStore";
 import type { BidiStreamHandler, ClientStreamHandler, ServerStreamHandler } from "../context";
 import { ApiError, invalidArgument } from "../errors";
 import { requireText } from "../validate";
-import { confirmInputComplete, requests, send } from "../stream-io";
+import { confirmInputComplete, inputEnded, requests, send } from "../stream-io";
 import { INDEX_PREFIX_BYTES, createPending, documentKey, readableDocument } from "../store/documents";
 import type { ChunkWriter } from "../store/blobs";
 import { CiphertextError, StreamDecryptor, StreamEncryptor } from "../crypto/stream-cipher";
@@ -98,16 +98,24 @@ export const streamHandlers = {
         await send(call, info, { docID: docId, ciphertext: EMPTY } satisfies N.EncryptDocStreamResp);
         const enc = new StreamEncryptor(key, docId);
         const prefix = new PrefixCollector();
-        for await (const msg of it) {
-          const d = msg.NameOrData;
-          if (d?.$case === "docName") throw invalidArgument("docName", "sent again after the first message");
-          const plain = d?.$case === "plaintext" ? d.plaintext : EMPTY;
-          prefix.add(plain);
-          await send(call, info, { docID: docId, ciphertext: enc.push(plain) } satisfies N.EncryptDocStreamResp);
+        try {
+          for await (const msg of it) {
+            const d = msg.NameOrData;
+            if (d?.$case === "docName") throw invalidArgument("docName", "sent again after the first message");
+            const plain = d?.$case === "plaintext" ? d.plaintext : EMPTY;
+            prefix.add(plain);
+            await send(call, info, { docID: docId, ciphertext: enc.push(plain) } satisfies N.EncryptDocStreamResp);
+          }
+        } catch (e) {
+          // Go's EncryptDocument and Node's encryptDocument half-close and return without reading
+          // on (BEHAVIOUR §2.4); if such a client then exits, the call looks cancelled, yet it holds
+          // the ciphertext of everything it sent. So once the input ended — by half-close or by the
+          // connection closing (Node's HTTP/2 layer cannot tell the two apart) — the document is
+          // kept with what was received; only a stream reset before that (RST_STREAM) discards it.
+          if (!(e instanceof ApiError && e.code === status.CANCELLED && inputEnded(call))) throw e;
         }
-        await confirmInputComplete(call);
+        // No rollback after this point, for the same reason: the client has its ciphertext.
         await commitDocument(emu, { docId, orgId: caller.orgId, ownerId: caller.userId, name, size: enc.bytes, frames: enc.frames, prefix: prefix.get() });
-        info.onAbort = () => rollbackDocument(emu, docId);
       } catch (e) {
         discardPending(emu, docId);
         throw e;
