@@ -6,12 +6,23 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import type {
-  handleBidiStreamingCall,
-  handleClientStreamingCall,
-  handleServerStreamingCall,
-  handleUnaryCall,
-  UntypedServiceImplementation,
+import {
+  type CallOptions,
+  type ChannelCredentials,
+  Client,
+  type ClientDuplexStream,
+  type ClientOptions,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleBidiStreamingCall,
+  type handleClientStreamingCall,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  makeGenericClientConstructor,
+  type Metadata,
+  type ServiceError,
+  type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import Long from "long";
 import {
@@ -739,6 +750,610 @@ export interface StrongDocServiceServer extends UntypedServiceImplementation {
   /** Detaches a payment method. Administrators only. */
   removePaymentMethod: handleUnaryCall<RemovePaymentMethodReq, RemovePaymentMethodResp>;
 }
+
+export interface StrongDocServiceClient extends Client {
+  /** Creates an organization and its administrator. Needs no login. */
+  registerOrganization(
+    request: RegisterOrganizationReq,
+    callback: (error: ServiceError | null, response: RegisterOrganizationResp) => void,
+  ): ClientUnaryCall;
+  registerOrganization(
+    request: RegisterOrganizationReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterOrganizationResp) => void,
+  ): ClientUnaryCall;
+  registerOrganization(
+    request: RegisterOrganizationReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterOrganizationResp) => void,
+  ): ClientUnaryCall;
+  /** Reactivates an organization that was unsubscribed. Needs no login. */
+  reactivateOrganization(
+    request: RegisterOrganizationReq,
+    callback: (error: ServiceError | null, response: RegisterOrganizationResp) => void,
+  ): ClientUnaryCall;
+  reactivateOrganization(
+    request: RegisterOrganizationReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterOrganizationResp) => void,
+  ): ClientUnaryCall;
+  reactivateOrganization(
+    request: RegisterOrganizationReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterOrganizationResp) => void,
+  ): ClientUnaryCall;
+  /** Removes the caller's organization and all its data. Administrators only. */
+  removeOrganization(
+    request: RemoveOrganizationReq,
+    callback: (error: ServiceError | null, response: RemoveOrganizationResp) => void,
+  ): ClientUnaryCall;
+  removeOrganization(
+    request: RemoveOrganizationReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveOrganizationResp) => void,
+  ): ClientUnaryCall;
+  removeOrganization(
+    request: RemoveOrganizationReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveOrganizationResp) => void,
+  ): ClientUnaryCall;
+  /** Adds a user to the caller's organization. Administrators only. */
+  registerUser(
+    request: RegisterUserReq,
+    callback: (error: ServiceError | null, response: RegisterUserResp) => void,
+  ): ClientUnaryCall;
+  registerUser(
+    request: RegisterUserReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegisterUserResp) => void,
+  ): ClientUnaryCall;
+  registerUser(
+    request: RegisterUserReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegisterUserResp) => void,
+  ): ClientUnaryCall;
+  /** Lists the users of the caller's organization. */
+  listUsers(
+    request: ListUsersReq,
+    callback: (error: ServiceError | null, response: ListUsersResp) => void,
+  ): ClientUnaryCall;
+  listUsers(
+    request: ListUsersReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListUsersResp) => void,
+  ): ClientUnaryCall;
+  listUsers(
+    request: ListUsersReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListUsersResp) => void,
+  ): ClientUnaryCall;
+  /** Removes a user from the caller's organization. Administrators only. */
+  removeUser(
+    request: RemoveUserReq,
+    callback: (error: ServiceError | null, response: RemoveUserResp) => void,
+  ): ClientUnaryCall;
+  removeUser(
+    request: RemoveUserReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveUserResp) => void,
+  ): ClientUnaryCall;
+  removeUser(
+    request: RemoveUserReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveUserResp) => void,
+  ): ClientUnaryCall;
+  /** Makes a user an administrator. Administrators only. */
+  promoteUser(
+    request: PromoteUserReq,
+    callback: (error: ServiceError | null, response: PromoteUserResp) => void,
+  ): ClientUnaryCall;
+  promoteUser(
+    request: PromoteUserReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PromoteUserResp) => void,
+  ): ClientUnaryCall;
+  promoteUser(
+    request: PromoteUserReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PromoteUserResp) => void,
+  ): ClientUnaryCall;
+  /** Makes an administrator a regular user. Administrators only. */
+  demoteUser(
+    request: DemoteUserReq,
+    callback: (error: ServiceError | null, response: DemoteUserResp) => void,
+  ): ClientUnaryCall;
+  demoteUser(
+    request: DemoteUserReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DemoteUserResp) => void,
+  ): ClientUnaryCall;
+  demoteUser(
+    request: DemoteUserReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DemoteUserResp) => void,
+  ): ClientUnaryCall;
+  /** Lists the documents the caller can read. */
+  listDocuments(
+    request: ListDocumentsReq,
+    callback: (error: ServiceError | null, response: ListDocumentsResp) => void,
+  ): ClientUnaryCall;
+  listDocuments(
+    request: ListDocumentsReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListDocumentsResp) => void,
+  ): ClientUnaryCall;
+  listDocuments(
+    request: ListDocumentsReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListDocumentsResp) => void,
+  ): ClientUnaryCall;
+  /** Removes a document. */
+  removeDocument(
+    request: RemoveDocumentReq,
+    callback: (error: ServiceError | null, response: RemoveDocumentResp) => void,
+  ): ClientUnaryCall;
+  removeDocument(
+    request: RemoveDocumentReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveDocumentResp) => void,
+  ): ClientUnaryCall;
+  removeDocument(
+    request: RemoveDocumentReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveDocumentResp) => void,
+  ): ClientUnaryCall;
+  /** Uploads a document: its name first, then its content in chunks. */
+  uploadDocumentStream(
+    callback: (error: ServiceError | null, response: UploadDocStreamResp) => void,
+  ): ClientWritableStream<UploadDocStreamReq>;
+  uploadDocumentStream(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadDocStreamResp) => void,
+  ): ClientWritableStream<UploadDocStreamReq>;
+  uploadDocumentStream(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadDocStreamResp) => void,
+  ): ClientWritableStream<UploadDocStreamReq>;
+  uploadDocumentStream(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadDocStreamResp) => void,
+  ): ClientWritableStream<UploadDocStreamReq>;
+  /** Uploads a small text document in one message. */
+  uploadDocument(
+    request: UploadDocReq,
+    callback: (error: ServiceError | null, response: UploadDocResp) => void,
+  ): ClientUnaryCall;
+  uploadDocument(
+    request: UploadDocReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UploadDocResp) => void,
+  ): ClientUnaryCall;
+  uploadDocument(
+    request: UploadDocReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UploadDocResp) => void,
+  ): ClientUnaryCall;
+  /** Downloads a document as a stream of chunks. */
+  downloadDocumentStream(
+    request: DownloadDocStreamReq,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadDocStreamResp>;
+  downloadDocumentStream(
+    request: DownloadDocStreamReq,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<DownloadDocStreamResp>;
+  /** Downloads a small text document in one message. */
+  downloadDocument(
+    request: DownloadDocReq,
+    callback: (error: ServiceError | null, response: DownloadDocResp) => void,
+  ): ClientUnaryCall;
+  downloadDocument(
+    request: DownloadDocReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DownloadDocResp) => void,
+  ): ClientUnaryCall;
+  downloadDocument(
+    request: DownloadDocReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DownloadDocResp) => void,
+  ): ClientUnaryCall;
+  /** Encrypts a stream without storing it: the name first, then plaintext chunks. */
+  encryptDocumentStream(): ClientDuplexStream<EncryptDocStreamReq, EncryptDocStreamResp>;
+  encryptDocumentStream(options: Partial<CallOptions>): ClientDuplexStream<EncryptDocStreamReq, EncryptDocStreamResp>;
+  encryptDocumentStream(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<EncryptDocStreamReq, EncryptDocStreamResp>;
+  /** Encrypts a small text document in one message. */
+  encryptDocument(
+    request: EncryptDocReq,
+    callback: (error: ServiceError | null, response: EncryptDocResp) => void,
+  ): ClientUnaryCall;
+  encryptDocument(
+    request: EncryptDocReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EncryptDocResp) => void,
+  ): ClientUnaryCall;
+  encryptDocument(
+    request: EncryptDocReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EncryptDocResp) => void,
+  ): ClientUnaryCall;
+  /** Decrypts a stream: the document ID first, then ciphertext chunks. */
+  decryptDocumentStream(): ClientDuplexStream<DecryptDocStreamReq, DecryptDocStreamResp>;
+  decryptDocumentStream(options: Partial<CallOptions>): ClientDuplexStream<DecryptDocStreamReq, DecryptDocStreamResp>;
+  decryptDocumentStream(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<DecryptDocStreamReq, DecryptDocStreamResp>;
+  /** Decrypts a small document in one message. */
+  decryptDocument(
+    request: DecryptDocReq,
+    callback: (error: ServiceError | null, response: DecryptDocResp) => void,
+  ): ClientUnaryCall;
+  decryptDocument(
+    request: DecryptDocReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DecryptDocResp) => void,
+  ): ClientUnaryCall;
+  decryptDocument(
+    request: DecryptDocReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DecryptDocResp) => void,
+  ): ClientUnaryCall;
+  /** Grants a user access to a document. */
+  shareDocument(
+    request: ShareDocumentReq,
+    callback: (error: ServiceError | null, response: ShareDocumentResp) => void,
+  ): ClientUnaryCall;
+  shareDocument(
+    request: ShareDocumentReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ShareDocumentResp) => void,
+  ): ClientUnaryCall;
+  shareDocument(
+    request: ShareDocumentReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ShareDocumentResp) => void,
+  ): ClientUnaryCall;
+  /** Withdraws a user's access to a document. */
+  unshareDocument(
+    request: UnshareDocumentReq,
+    callback: (error: ServiceError | null, response: UnshareDocumentResp) => void,
+  ): ClientUnaryCall;
+  unshareDocument(
+    request: UnshareDocumentReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UnshareDocumentResp) => void,
+  ): ClientUnaryCall;
+  unshareDocument(
+    request: UnshareDocumentReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UnshareDocumentResp) => void,
+  ): ClientUnaryCall;
+  /** Exchanges credentials for a session token. Needs no login. */
+  login(request: LoginReq, callback: (error: ServiceError | null, response: LoginResp) => void): ClientUnaryCall;
+  login(
+    request: LoginReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LoginResp) => void,
+  ): ClientUnaryCall;
+  login(
+    request: LoginReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LoginResp) => void,
+  ): ClientUnaryCall;
+  /** Revokes the calling token. */
+  logout(request: LogoutReq, callback: (error: ServiceError | null, response: LogoutResp) => void): ClientUnaryCall;
+  logout(
+    request: LogoutReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LogoutResp) => void,
+  ): ClientUnaryCall;
+  logout(
+    request: LogoutReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LogoutResp) => void,
+  ): ClientUnaryCall;
+  /** Full-text search over the documents the caller can read. */
+  search(request: SearchReq, callback: (error: ServiceError | null, response: SearchResp) => void): ClientUnaryCall;
+  search(
+    request: SearchReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchResp) => void,
+  ): ClientUnaryCall;
+  search(
+    request: SearchReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchResp) => void,
+  ): ClientUnaryCall;
+  /** Allows sharing with another organization. Administrators only. */
+  addSharableOrg(
+    request: AddSharableOrgReq,
+    callback: (error: ServiceError | null, response: AddSharableOrgResp) => void,
+  ): ClientUnaryCall;
+  addSharableOrg(
+    request: AddSharableOrgReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddSharableOrgResp) => void,
+  ): ClientUnaryCall;
+  addSharableOrg(
+    request: AddSharableOrgReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddSharableOrgResp) => void,
+  ): ClientUnaryCall;
+  /** Stops allowing sharing with an organization. Administrators only. */
+  removeSharableOrg(
+    request: RemoveSharableOrgReq,
+    callback: (error: ServiceError | null, response: RemoveSharableOrgResp) => void,
+  ): ClientUnaryCall;
+  removeSharableOrg(
+    request: RemoveSharableOrgReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveSharableOrgResp) => void,
+  ): ClientUnaryCall;
+  removeSharableOrg(
+    request: RemoveSharableOrgReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveSharableOrgResp) => void,
+  ): ClientUnaryCall;
+  /** Turns re-sharing of shared documents on or off. Administrators only. */
+  setMultiLevelSharing(
+    request: SetMultiLevelSharingReq,
+    callback: (error: ServiceError | null, response: SetMultiLevelSharingResp) => void,
+  ): ClientUnaryCall;
+  setMultiLevelSharing(
+    request: SetMultiLevelSharingReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetMultiLevelSharingResp) => void,
+  ): ClientUnaryCall;
+  setMultiLevelSharing(
+    request: SetMultiLevelSharingReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetMultiLevelSharingResp) => void,
+  ): ClientUnaryCall;
+  /** Updates the organization's contact details. Administrators only. */
+  setAccountInfo(
+    request: SetAccountInfoReq,
+    callback: (error: ServiceError | null, response: SetAccountInfoResp) => void,
+  ): ClientUnaryCall;
+  setAccountInfo(
+    request: SetAccountInfoReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetAccountInfoResp) => void,
+  ): ClientUnaryCall;
+  setAccountInfo(
+    request: SetAccountInfoReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetAccountInfoResp) => void,
+  ): ClientUnaryCall;
+  /** Costs of the billing period that contains a time. Administrators only. */
+  getBillingDetails(
+    request: GetBillingDetailsReq,
+    callback: (error: ServiceError | null, response: GetBillingDetailsResp) => void,
+  ): ClientUnaryCall;
+  getBillingDetails(
+    request: GetBillingDetailsReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetBillingDetailsResp) => void,
+  ): ClientUnaryCall;
+  getBillingDetails(
+    request: GetBillingDetailsReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetBillingDetailsResp) => void,
+  ): ClientUnaryCall;
+  /** Past, current and future billing frequencies. Administrators only. */
+  getBillingFrequencyList(
+    request: GetBillingFrequencyListReq,
+    callback: (error: ServiceError | null, response: GetBillingFrequencyListResp) => void,
+  ): ClientUnaryCall;
+  getBillingFrequencyList(
+    request: GetBillingFrequencyListReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetBillingFrequencyListResp) => void,
+  ): ClientUnaryCall;
+  getBillingFrequencyList(
+    request: GetBillingFrequencyListReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetBillingFrequencyListResp) => void,
+  ): ClientUnaryCall;
+  /** Schedules a change of billing frequency. Administrators only. */
+  setNextBillingFrequency(
+    request: SetNextBillingFrequencyReq,
+    callback: (error: ServiceError | null, response: SetNextBillingFrequencyResp) => void,
+  ): ClientUnaryCall;
+  setNextBillingFrequency(
+    request: SetNextBillingFrequencyReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetNextBillingFrequencyResp) => void,
+  ): ClientUnaryCall;
+  setNextBillingFrequency(
+    request: SetNextBillingFrequencyReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetNextBillingFrequencyResp) => void,
+  ): ClientUnaryCall;
+  /** Large transfers of the billing period that contains a time. Administrators only. */
+  getLargeTraffic(
+    request: GetLargeTrafficReq,
+    callback: (error: ServiceError | null, response: GetLargeTrafficResp) => void,
+  ): ClientUnaryCall;
+  getLargeTraffic(
+    request: GetLargeTrafficReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetLargeTrafficResp) => void,
+  ): ClientUnaryCall;
+  getLargeTraffic(
+    request: GetLargeTrafficReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetLargeTrafficResp) => void,
+  ): ClientUnaryCall;
+  /** The organization's account details. Administrators only. */
+  getAccountInfo(
+    request: GetAccountInfoReq,
+    callback: (error: ServiceError | null, response: GetAccountInfoResp) => void,
+  ): ClientUnaryCall;
+  getAccountInfo(
+    request: GetAccountInfoReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetAccountInfoResp) => void,
+  ): ClientUnaryCall;
+  getAccountInfo(
+    request: GetAccountInfoReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetAccountInfoResp) => void,
+  ): ClientUnaryCall;
+  /** The caller's own profile. */
+  getUserInfo(
+    request: GetUserInfoReq,
+    callback: (error: ServiceError | null, response: GetUserInfoResp) => void,
+  ): ClientUnaryCall;
+  getUserInfo(
+    request: GetUserInfoReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetUserInfoResp) => void,
+  ): ClientUnaryCall;
+  getUserInfo(
+    request: GetUserInfoReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetUserInfoResp) => void,
+  ): ClientUnaryCall;
+  /** Changes the caller's password. */
+  changeUserPassword(
+    request: ChangeUserPasswordReq,
+    callback: (error: ServiceError | null, response: ChangeUserPasswordResp) => void,
+  ): ClientUnaryCall;
+  changeUserPassword(
+    request: ChangeUserPasswordReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChangeUserPasswordResp) => void,
+  ): ClientUnaryCall;
+  changeUserPassword(
+    request: ChangeUserPasswordReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChangeUserPasswordResp) => void,
+  ): ClientUnaryCall;
+  /** Updates the caller's own profile. */
+  setUserInfo(
+    request: SetUserInfoReq,
+    callback: (error: ServiceError | null, response: SetUserInfoResp) => void,
+  ): ClientUnaryCall;
+  setUserInfo(
+    request: SetUserInfoReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetUserInfoResp) => void,
+  ): ClientUnaryCall;
+  setUserInfo(
+    request: SetUserInfoReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetUserInfoResp) => void,
+  ): ClientUnaryCall;
+  /** Lists the organization's credit cards. Administrators only. */
+  listCreditCards(
+    request: ListCreditCardsReq,
+    callback: (error: ServiceError | null, response: ListCreditCardsResp) => void,
+  ): ClientUnaryCall;
+  listCreditCards(
+    request: ListCreditCardsReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCreditCardsResp) => void,
+  ): ClientUnaryCall;
+  listCreditCards(
+    request: ListCreditCardsReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCreditCardsResp) => void,
+  ): ClientUnaryCall;
+  /** Attaches a payment method. Administrators only. */
+  addPaymentMethod(
+    request: AddPaymentMethodReq,
+    callback: (error: ServiceError | null, response: AddPaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  addPaymentMethod(
+    request: AddPaymentMethodReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddPaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  addPaymentMethod(
+    request: AddPaymentMethodReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddPaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  /** Makes a payment method the default. Administrators only. */
+  setDefaultPaymentMethod(
+    request: SetDefaultPaymentMethodReq,
+    callback: (error: ServiceError | null, response: SetDefaultPaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  setDefaultPaymentMethod(
+    request: SetDefaultPaymentMethodReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetDefaultPaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  setDefaultPaymentMethod(
+    request: SetDefaultPaymentMethodReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetDefaultPaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  /** Detaches a payment method. Administrators only. */
+  removePaymentMethod(
+    request: RemovePaymentMethodReq,
+    callback: (error: ServiceError | null, response: RemovePaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  removePaymentMethod(
+    request: RemovePaymentMethodReq,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemovePaymentMethodResp) => void,
+  ): ClientUnaryCall;
+  removePaymentMethod(
+    request: RemovePaymentMethodReq,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemovePaymentMethodResp) => void,
+  ): ClientUnaryCall;
+}
+
+export const StrongDocServiceClient = makeGenericClientConstructor(
+  StrongDocServiceService,
+  "proto.StrongDocService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): StrongDocServiceClient;
+  service: typeof StrongDocServiceService;
+  serviceName: string;
+};
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
