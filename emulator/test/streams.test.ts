@@ -405,3 +405,14 @@ test("many concurrent uploads, downloads and encrypt/decrypt streams stay separa
   });
   assert.equal((await call(client, "listDocuments", {}, org.md)).documents.length, 24);
 });
+
+test("the receive limit: a 16 MiB message is accepted, one over 32 MiB is RESOURCE_EXHAUSTED", async () => {
+  const org = await newOrg(client);
+  const big = randomBytes(16 * MiB);
+  const up = await upload(client, org.md, "one-message", big, big.length);
+  assert.ok((await download(client, org.md, up.docID)).data.equals(big));
+  const e = await encrypt(client, org.md, "one-message-enc", big, big.length, "lockstep");
+  assert.equal(e.responses, 1);
+  await expectCode(upload(client, org.md, "too-big", Buffer.alloc(32 * MiB + 1), 32 * MiB + 1), grpc.status.RESOURCE_EXHAUSTED);
+  assert.equal((await call(client, "listDocuments", {}, org.md)).documents.length, 2);
+});
