@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { KeyRing, loadMasterKey } from "./crypto/keys";
 import { cleanUpAtStart, openDatabase } from "./store/db";
 import { BLOB_DIR, BlobStore } from "./store/blobs";
+import { lockDataDir } from "./store/lock";
 import { TokenService } from "./auth";
 import { createServer } from "./server";
 import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
@@ -130,7 +131,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   let db: ReturnType<typeof openDatabase> | undefined;
   let server: grpc.Server | undefined;
+  let unlock: (() => void) | undefined;
   try {
+    unlock = lockDataDir(dataDir);
     const keys = new KeyRing(loadMasterKey(dataDir, options.masterKey));
     db = openDatabase(dataDir, keys.databaseKey);
     cleanUpAtStart(db, now());
@@ -193,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
             });
           });
           openDb.close();
+          unlock?.();
           if (temporary) rmSync(dataDir, { recursive: true, force: true });
         })();
         return stopped;
@@ -201,6 +205,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   } catch (e) {
     server?.forceShutdown();
     db?.close();
+    unlock?.();
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }

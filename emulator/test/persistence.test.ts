@@ -272,3 +272,19 @@ test("a body file altered on disk is refused with DATA_LOSS, never returned", as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("one emulator per data dir: a second one is refused; the lock goes with stop() or a dead owner", async () => {
+  const dir = tempDir();
+  try {
+    const first = await start({ dataDir: dir });
+    await assert.rejects(start({ dataDir: dir }), /already in use/);
+    await first.stop();
+    // A lock left by a process that no longer exists is taken over.
+    writeFileSync(join(dir, "emulator.lock"), "999999999\n");
+    const second = await start({ dataDir: dir });
+    await second.stop();
+    assert.equal(existsSync(join(dir, "emulator.lock")), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
