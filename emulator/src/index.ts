@@ -63,8 +63,8 @@ export interface EmulatorOptions {
   scrypt?: ScryptParams;
   /** Clock in ms since epoch (a test knob; default `Date.now`). */
   now?: () => number;
-  /** Replaces some or all of the search/meter/billing services (default: the real ones from
-   *  `search-billing-services.ts`; `services.ts` has no-op/zero-cost stand-ins). */
+  /** Replaces some or all of the search/meter/billing services (default: the ones built by
+   *  `search-billing-services.ts`; the interfaces are in `services.ts`). */
   services?: (ctx: ServiceContext) => Partial<Services>;
 }
 

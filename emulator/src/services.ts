@@ -1,18 +1,11 @@
 // The pluggable services the request handlers call: the search index, the usage meter and
-// billing. The real ones are built in search-billing-services.ts (the default); the stand-ins
-// here (no hits, zero costs, one "No Payment" payment) are for tests that want to isolate the server.
-import { status } from "@grpc/grpc-js";
+// billing. The implementation is built in search-billing-services.ts; `startEmulator({ services })`
+// can replace any of them.
 import type { Db } from "./store/db";
-import { ApiError, invalidArgument } from "./errors";
 import type { Caller } from "./auth";
 import type { DocumentResult } from "../../generated/search";
 import type { Payment } from "../../generated/accounts";
-import {
-  TimeInterval,
-  type BillingFrequency,
-  type GetBillingDetailsResp,
-  type GetLargeTrafficResp,
-} from "../../generated/billing";
+import type { BillingFrequency, GetBillingDetailsResp, GetLargeTrafficResp, TimeInterval } from "../../generated/billing";
 
 /** One finished call, as the meter sees it. */
 export interface CallRecord {
@@ -83,85 +76,4 @@ export interface ServiceContext {
   now: () => number;
   /** Large-traffic threshold in bytes per direction per call. */
   largeTrafficBytes: number;
-}
-
-function nextMonthStart(ms: number): Date {
-  const d = new Date(ms);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
-}
-
-/** A zero-cost billing service: monthly periods from registration, no charges, one "No Payment". */
-export function zeroCostBilling(ctx: ServiceContext): BillingService {
-  const createdAt = (orgId: string): number => {
-    const row = ctx.db.prepare("SELECT created_at FROM orgs WHERE org_id = ?").get(orgId) as { created_at: number } | undefined;
-    if (!row) throw new ApiError(status.NOT_FOUND, `orgID: no such organization ${orgId}`);
-    return row.created_at;
-  };
-  const period = (orgId: string, at: Date): { start: Date; end: Date; created: number } => {
-    const created = createdAt(orgId);
-    const t = at.getTime();
-    const currentEnd = nextMonthStart(ctx.now()).getTime();
-    if (t < created || t >= Math.max(currentEnd, nextMonthStart(created).getTime())) {
-      throw new ApiError(status.NOT_FOUND, `at: no billing period contains ${at.toISOString()}`);
-    }
-    const end = nextMonthStart(t);
-    const monthStart = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1);
-    return { start: new Date(Math.max(created, monthStart)), end, created };
-  };
-  return {
-    onOrganizationRegistered() {},
-    onOrganizationRemoved() {},
-    getBillingDetails(orgId, at) {
-      const p = period(orgId, at);
-      return {
-        periodStart: p.start,
-        periodEnd: p.end,
-        totalCost: 0,
-        documents: { cost: 0, size: 0, tier: "Document Storage Free" },
-        search: { cost: 0, size: 0, tier: "Search Index Storage Free" },
-        traffic: { cost: 0, incoming: 0, outgoing: 0, tier: "Network Traffic Free" },
-        billingFrequency: { frequency: TimeInterval.MONTHLY, validFrom: new Date(p.created), validTo: undefined },
-      };
-    },
-    getLargeTraffic(orgId, at) {
-      const p = period(orgId, at);
-      return { largeTraffic: [], periodStart: p.start, periodEnd: p.end };
-    },
-    getBillingFrequencyList(orgId) {
-      return [{ frequency: TimeInterval.MONTHLY, validFrom: new Date(createdAt(orgId)), validTo: undefined }];
-    },
-    setNextBillingFrequency(orgId, frequency, validFrom) {
-      createdAt(orgId);
-      if (frequency !== TimeInterval.MONTHLY && frequency !== TimeInterval.YEARLY) {
-        throw invalidArgument("frequency", "must be MONTHLY or YEARLY");
-      }
-      return { frequency, validFrom: validFrom ?? nextMonthStart(ctx.now()), validTo: undefined };
-    },
-    payments(orgId) {
-      const created = createdAt(orgId);
-      return [
-        { billedAt: new Date(created), periodStart: new Date(created), periodEnd: nextMonthStart(created), amount: 0, status: "No Payment" },
-      ];
-    },
-  };
-}
-
-/** A search index that indexes nothing and finds nothing. */
-export const emptySearchIndex: SearchIndexService = {
-  indexDocument() {},
-  removeDocument() {},
-  search() {
-    return [];
-  },
-};
-
-/** A meter that records nothing. */
-export const noMeter: MeterService = {
-  recordCall() {},
-  recordStorage() {},
-};
-
-/** Stand-in services: no search hits, no metering, zero-cost billing. */
-export function standInServices(ctx: ServiceContext): Services {
-  return { searchIndex: emptySearchIndex, meter: noMeter, billing: zeroCostBilling(ctx) };
 }
