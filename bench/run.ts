@@ -2,7 +2,7 @@
 // benchmark sections (each measurement in its own client child), checks the issue-7 targets,
 // writes bench/results/<date>.json and the generated part of bench/RESULTS.md.
 // Flags: --quick (< 2 min), --json (one JSON object on stdout; progress on stderr),
-//        --no-write (write no files), --only stream,memory,unary,search, --reps N, --smoke (tiny sizes).
+//        --no-write (write no files), --only stream,rtt,memory,unary,search, --reps N, --smoke (tiny sizes).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,25 +15,25 @@ import { memorySection } from "./lib/memory-section";
 import { renderSummary, updateResultsMarkdown } from "./lib/report";
 import type { BenchResults } from "./lib/results";
 import { searchSection } from "./lib/search-section";
-import { REPO_ROOT, startServer, type ServerProcess } from "./lib/server-process";
+import { REPO_ROOT, startDelayProxy, startServer, type ServerProcess } from "./lib/server-process";
 import { createBenchAccount } from "./lib/setup";
 import { streamSection } from "./lib/stream-section";
 import { evaluateTargets } from "./lib/targets";
 import { unarySection } from "./lib/unary-section";
 
-const SECTIONS = ["stream", "memory", "unary", "search"] as const;
+const SECTIONS = ["stream", "rtt", "memory", "unary", "search"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Sizes for a full run, --quick and --smoke. */
 function configFor(mode: "full" | "quick" | "smoke", reps?: number): BenchConfig {
-  const base = { chunkBytes: DEFAULT_CHUNK_SIZE, uploadLockstepChunkBytes: 10_000 };
+  const base = { chunkBytes: DEFAULT_CHUNK_SIZE, uploadLockstepChunkBytes: 10_000, rttBytes: 16 * MiB };
   if (mode === "smoke") {
-    return { ...base, quick: true, streamBytes: 2 * MiB, reps: reps ?? 1, memorySmallBytes: 1 * MiB, memoryLargeBytes: 4 * MiB, unarySeconds: 0.3 };
+    return { ...base, quick: true, streamBytes: 2 * MiB, reps: reps ?? 1, memorySmallBytes: 1 * MiB, memoryLargeBytes: 4 * MiB, unarySeconds: 0.3, rttMs: 0 };
   }
   if (mode === "quick") {
-    return { ...base, quick: true, streamBytes: 64 * MiB, reps: reps ?? 1, memorySmallBytes: 64 * MiB, memoryLargeBytes: 256 * MiB, unarySeconds: 1.5 };
+    return { ...base, quick: true, streamBytes: 64 * MiB, reps: reps ?? 1, memorySmallBytes: 64 * MiB, memoryLargeBytes: 256 * MiB, unarySeconds: 1.5, rttMs: 0 };
   }
-  return { ...base, quick: false, streamBytes: 256 * MiB, reps: reps ?? 3, memorySmallBytes: 64 * MiB, memoryLargeBytes: 1024 * MiB, unarySeconds: 4 };
+  return { ...base, quick: false, streamBytes: 256 * MiB, reps: reps ?? 3, memorySmallBytes: 64 * MiB, memoryLargeBytes: 1024 * MiB, unarySeconds: 4, rttMs: 10 };
 }
 
 async function main(): Promise<number> {
@@ -75,13 +75,23 @@ async function main(): Promise<number> {
     targets: [],
   };
   try {
-    if (only.has("stream") || only.has("memory") || only.has("unary")) {
+    if (only.has("stream") || only.has("rtt") || only.has("memory") || only.has("unary")) {
       log(`starting the emulator (data in ${tmpDir})`);
       emulator = await startServer("emulator/src/cli.ts", ["--port", "0", "--data-dir", join(tmpDir, "emulator"), "--quiet"], "emulator");
       const account = await createBenchAccount(emulator.endpoint);
       log(`emulator on ${emulator.endpoint.host}:${emulator.endpoint.port}, pid ${emulator.pid}; org ${account.orgId}`);
       const ctx: BenchContext = { config, emulator, env: { ...childEnv(emulator.endpoint, account.token), NODE_NO_WARNINGS: "1" }, tmpDir, log };
       if (only.has("stream")) results.stream = await streamSection(ctx);
+      if (only.has("rtt") && config.rttMs > 0) {
+        const proxy = await startDelayProxy(emulator.endpoint, config.rttMs / 2);
+        try {
+          const env = { ...childEnv(proxy.endpoint, account.token), NODE_NO_WARNINGS: "1" };
+          const ops = await streamSection(ctx, { bytes: config.rttBytes, reps: 1, env, label: `rtt${config.rttMs}ms` });
+          results.streamRtt = { rttMs: config.rttMs, bytes: config.rttBytes, ops };
+        } finally {
+          await proxy.stop();
+        }
+      }
       if (only.has("memory")) results.memory = await memorySection(ctx);
       if (only.has("unary")) results.unary = await unarySection(ctx);
       await emulator.stop();

@@ -18,6 +18,10 @@ export interface BenchConfig {
   memoryLargeBytes: number;
   /** Seconds each unary measurement runs. */
   unarySeconds: number;
+  /** Round trip added by bench/delay-proxy.ts for the RTT section (0: section skipped, as in --quick). */
+  rttMs: number;
+  /** Bytes per streaming measurement in the RTT section. */
+  rttBytes: number;
 }
 
 /** Shared state handed to each section. */

@@ -23,7 +23,8 @@ export function renderMarkdown(r: BenchResults): string {
   );
   L.push(
     `Config: streams ${mib(c.streamBytes)} in ${c.chunkBytes / 1024} KiB chunks (upload lock-step baseline: ${c.uploadLockstepChunkBytes} B), ` +
-      `${c.reps} repetition(s) per mode, median; memory ${mib(c.memorySmallBytes)} vs ${mib(c.memoryLargeBytes)}; unary ${c.unarySeconds} s per measurement. ` +
+      `${c.reps} repetition(s) per mode, median; memory ${mib(c.memorySmallBytes)} vs ${mib(c.memoryLargeBytes)}; unary ${c.unarySeconds} s per measurement` +
+      `${c.rttMs ? `; RTT section ${c.rttMs} ms, ${mib(c.rttBytes)}` : ""}. ` +
       "Client and emulator are separate processes on loopback over TLS.",
     "",
   );
@@ -39,6 +40,14 @@ export function renderMarkdown(r: BenchResults): string {
     }
     L.push("", "Lock-step baselines:", "");
     for (const [op, s] of Object.entries(r.stream)) L.push(`- ${op}: ${s.lockstepIs}.`);
+  }
+  if (r.streamRtt) {
+    const t = r.streamRtt;
+    L.push("", `### Streaming through a ${t.rttMs} ms round trip (bench/delay-proxy.ts, ${mib(t.bytes)}, 1 run each)`, "");
+    L.push("| Operation | facade | raw | lockstep | facade ÷ raw | facade ÷ lockstep |", "|---|---:|---:|---:|---:|---:|");
+    for (const [op, s] of Object.entries(t.ops)) {
+      L.push(`| ${op} | ${fmt(s.mbps, 1)} | ${fmt(s.rawMbps, 1)} | ${fmt(s.lockstepMbps, 1)} | ${fmt(s.ratioVsRaw)} | ${fmt(s.ratioVsLockstep)} |`);
+    }
   }
   if (r.memory) {
     const mm = r.memory;

@@ -19,6 +19,8 @@ export interface BenchResults {
   machine: MachineInfo;
   config: BenchConfig;
   stream?: Record<string, StreamOpResult>;
+  /** Section 1 again, through a proxy adding `rttMs` of round trip (full runs only). */
+  streamRtt?: { rttMs: number; bytes: number; ops: Record<string, StreamOpResult> };
   memory?: MemoryResult;
   unary?: UnarySectionResult;
   search?: SearchSectionResult | null;

@@ -37,19 +37,28 @@ export const LOCKSTEP_MEANING: Record<Op, string> = {
   decrypt: "historical Go/Node: one chunk, then wait for its one response",
 };
 
-/** Runs section 1 and returns per-operation results. */
-export async function streamSection(ctx: BenchContext): Promise<Record<Op, StreamOpResult>> {
-  const { config, env, log } = ctx;
-  const bytes = config.streamBytes;
+/**
+ * Runs section 1 and returns per-operation results. `override` runs it with other sizes or through
+ * another endpoint (the delay proxy of the RTT section); `label` prefixes the progress lines.
+ */
+export async function streamSection(
+  ctx: BenchContext,
+  override: { bytes?: number; reps?: number; env?: NodeJS.ProcessEnv; label?: string } = {},
+): Promise<Record<Op, StreamOpResult>> {
+  const { config, log } = ctx;
+  const env = override.env ?? ctx.env;
+  const bytes = override.bytes ?? config.streamBytes;
+  const reps = override.reps ?? config.reps;
+  const label = override.label ?? "stream";
   const run = (op: Op, mode: Mode, extra: string[] = []) => {
     const chunk = op === "upload" && mode === "lockstep" ? config.uploadLockstepChunkBytes : config.chunkBytes;
     return runClientChild<StreamResult>("bench/client-stream.ts", ["--op", op, "--mode", mode, "--bytes", String(bytes), "--chunk", String(chunk), ...extra], env);
   };
 
   // Inputs for download and decrypt: a stored document and a ciphertext file (not timed).
-  log(`stream: preparing a ${bytes / 2 ** 20} MiB document and its ciphertext`);
+  log(`${label}: preparing a ${bytes / 2 ** 20} MiB document and its ciphertext`);
   const stored = await run("upload", "raw");
-  const ctFile = join(ctx.tmpDir, "ciphertext.bin");
+  const ctFile = join(ctx.tmpDir, `ciphertext-${label}.bin`);
   const encrypted = await run("encrypt", "raw", ["--save", ctFile]);
   const extraFor = (op: Op): string[] =>
     op === "download" ? ["--doc-id", stored.docId] : op === "decrypt" ? ["--doc-id", encrypted.docId, "--input", ctFile] : [];
@@ -62,10 +71,10 @@ export async function streamSection(ctx: BenchContext): Promise<Record<Op, Strea
   ];
   for (const op of STREAM_OPS) {
     const runs: StreamResult[] = [];
-    for (let rep = 0; rep < config.reps; rep++) {
+    for (let rep = 0; rep < reps; rep++) {
       for (const mode of rotations[rep % rotations.length]!) {
         const r = await run(op, mode, extraFor(op));
-        log(`stream: ${op.padEnd(8)} ${mode.padEnd(8)} ${r.mbps.toFixed(1).padStart(7)} MB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB  peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
+        log(`${label}: ${op.padEnd(8)} ${mode.padEnd(8)} ${r.mbps.toFixed(1).padStart(7)} MB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB  peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
         runs.push(r);
       }
     }

@@ -13,6 +13,7 @@ export interface TargetCheck {
 /** The subset of a run's results the targets read. */
 export interface CheckedResults {
   stream?: Record<string, { ratioVsRaw: number; ratioVsLockstep: number }>;
+  streamRtt?: { rttMs: number; ops: Record<string, { ratioVsRaw: number; ratioVsLockstep: number }> };
   memory?: { rssDeltaMiB: number };
   unary?: { reuseSpeedup: number; reuseSpeedupSingleCaller: number };
   search?: { p99Ms10k: number | null } | null;
@@ -40,6 +41,11 @@ export function evaluateTargets(r: CheckedResults): TargetCheck[] {
         op === "download" ? "no lock-step protocol exists for a server stream; baseline is a serial consumer" : undefined,
       ),
     );
+  }
+  for (const [op, s] of Object.entries(r.streamRtt?.ops ?? {})) {
+    const rtt = r.streamRtt!.rttMs;
+    out.push(check(`streamRtt.${op}.ratioVsRaw`, s.ratioVsRaw, "≥ 0.85", (v) => v >= 0.85, `${rtt} ms RTT (informational)`));
+    out.push(check(`streamRtt.${op}.ratioVsLockstep`, s.ratioVsLockstep, "≥ 1.5", (v) => v >= 1.5, `${rtt} ms RTT (informational)`));
   }
   if (r.memory) out.push(check("memory.rssDeltaMiB", r.memory.rssDeltaMiB, "< 32", (v) => v < 32));
   if (r.unary) {
