@@ -1,10 +1,11 @@
 // The `strongdoc` CLI end to end: every command spawned (through tsx) against a real in-process
 // emulator over TLS — registration, login (wrong password too), the cached token's permissions,
 // users, documents, sharing, streaming encrypt/decrypt, search, billing, account, logout — with
-// failures checked to be one line with the status name and the documented exit code.
+// failures checked to be one line with the status name and the documented exit code, and a failed
+// transfer to a file checked to leave an existing file untouched.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -184,6 +185,75 @@ describe("strongdoc against an emulator", () => {
     const cut = await collect(child);
     assert.equal(cut.code, 0, cut.stderr);
     assert.equal(cut.stderr, "");
+  });
+
+  it("a failed download, decrypt or encrypt -o leaves an existing file as it was; success replaces it; /dev/null works", async () => {
+    const dir = join(work, "keep");
+    mkdirSync(dir);
+    const keep = join(dir, "keep.txt");
+    writeFileSync(keep, "precious data\n");
+    chmodSync(keep, 0o640);
+    /** The file still holds its old bytes and mode, and no temporary file was left next to it. */
+    const unchanged = (why: string) => {
+      assert.equal(readFileSync(keep, "utf8"), "precious data\n", `${why}: content kept`);
+      assert.equal(statSync(keep).mode & 0o777, 0o640, `${why}: mode kept`);
+      assert.deepEqual(readdirSync(dir), ["keep.txt"], `${why}: no temporary file left`);
+    };
+
+    assertOneLine(await sd(["docs", "download", "no-such-doc", "-o", keep]), 1, /^strongdoc: NOT_FOUND: /);
+    unchanged("download of an unknown docId");
+    assertOneLine(await sd(["docs", "download", "no-such-doc", "-o", keep], { STRONGDOC_TOKEN: "garbage" }), 3, /^strongdoc: UNAUTHENTICATED: /);
+    unchanged("download with a bad token");
+
+    const data = randomBytes(300_000);
+    const plain = join(work, "keep-plain.bin");
+    writeFileSync(plain, data);
+    assertOneLine(await sd(["encrypt", plain, "-o", keep], { STRONGDOC_TOKEN: "garbage" }), 3, /^strongdoc: UNAUTHENTICATED: /);
+    unchanged("encrypt with a bad token");
+    const cipher = join(work, "keep-plain.bin.sd");
+    const enc = json<{ docId: string }>(await sd(["encrypt", plain, "-o", cipher, "--json"]));
+    assertOneLine(await sd(["decrypt", "no-such-doc", cipher, "-o", keep]), 1, /^strongdoc: NOT_FOUND: /);
+    unchanged("decrypt with an unknown docId");
+
+    // Tampered ciphertext (last frame): -o keeps the old file; stdout got only verified plaintext.
+    const tampered = readFileSync(cipher);
+    tampered[tampered.length - 20]! ^= 0x01;
+    const bad = join(work, "keep-tampered.sd");
+    writeFileSync(bad, tampered);
+    const badToFile = await sd(["decrypt", enc.docId, bad, "-o", keep]);
+    assert.notEqual(badToFile.code, 0, "tampered ciphertext is refused");
+    unchanged("decrypt of tampered ciphertext");
+    const badToStdout = await sd(["decrypt", enc.docId, bad]);
+    assert.notEqual(badToStdout.code, 0, "tampered ciphertext is refused");
+    assert.ok(badToStdout.stdoutBytes.length < data.length, "not all of the plaintext");
+    assert.ok(data.subarray(0, badToStdout.stdoutBytes.length).equals(badToStdout.stdoutBytes), "only a prefix of the true plaintext");
+
+    // Success replaces the file (keeping its mode); a symlink keeps pointing at the new content.
+    const uploaded = json<Array<{ docId: string }>>(await sd(["docs", "upload", plain, "--json"]));
+    assert.equal((await sd(["docs", "download", uploaded[0]!.docId, "-o", keep])).code, 0);
+    assert.ok(readFileSync(keep).equals(data), "a successful download replaces the file");
+    assert.equal(statSync(keep).mode & 0o777, 0o640, "the replaced file keeps its mode");
+    const link = join(work, "keep-link");
+    symlinkSync(keep, link);
+    assert.equal((await sd(["decrypt", enc.docId, cipher, "-o", link])).code, 0);
+    assert.ok(lstatSync(link).isSymbolicLink(), "the symlink itself is not replaced");
+    assert.ok(readFileSync(keep).equals(data));
+    assert.deepEqual(readdirSync(dir), ["keep.txt"], "no temporary file left after success");
+
+    // A new file gets created; a character device is written in place and never removed.
+    const fresh = join(dir, "fresh.bin");
+    assert.equal((await sd(["decrypt", enc.docId, cipher, "-o", fresh])).code, 0);
+    assert.ok(readFileSync(fresh).equals(data));
+    rmSync(fresh);
+    const toNull = await sd(["docs", "download", uploaded[0]!.docId, "-o", "/dev/null", "--json"]);
+    assert.equal(toNull.code, 0, toNull.stderr);
+    assert.equal(JSON.parse(toNull.stdout).bytes, data.length);
+    assertOneLine(await sd(["docs", "download", "no-such-doc", "-o", "/dev/null"]), 1, /^strongdoc: NOT_FOUND: /);
+    assert.equal((await sd(["encrypt", plain, "-o", "/dev/null"])).code, 0);
+    assert.ok(statSync("/dev/null").isCharacterDevice(), "/dev/null is still there");
+    assertOneLine(await sd(["docs", "download", uploaded[0]!.docId, "-o", dir]), 5, /keep: is a directory/);
+    assertOneLine(await sd(["docs", "download", uploaded[0]!.docId, "-o", join(dir, "no-dir", "x")]), 5, /no-dir\/x: no such file or directory/);
+    assert.deepEqual(readdirSync(dir), ["keep.txt"]);
   });
 
   it("search shows ranked hits by document name", async () => {

@@ -12,6 +12,17 @@ function isStdout(path: string | undefined): boolean {
   return path === undefined || path === "-";
 }
 
+/** Opens the output for a transfer from `input`; if that fails, `input` is closed first. */
+async function openOutputFor(input: Input, path: string | undefined): Promise<Output> {
+  try {
+    return await openOutput(path, "", false);
+  } catch (err) {
+    input.meter.stop();
+    input.stream.destroy();
+    throw err;
+  }
+}
+
 /** Runs a transfer and finishes (or abandons, on failure) both ends. */
 async function transfer<T>(input: Input, out: Output, run: () => Promise<T>): Promise<T> {
   try {
@@ -51,7 +62,7 @@ export function registerCryptCommands(program: Command): void {
       const token = await requireToken();
       const progress = globalOptions(cmd).progress;
       const input = await openInput(file, "encrypt", progress);
-      const out = openOutput(opts.output, "", false);
+      const out = await openOutputFor(input, opts.output);
       const docName = opts.name ?? input.name;
       const docId = await transfer(input, out, () =>
         document.encryptDocumentStream(token, docName, input.stream, out.stream),
@@ -70,7 +81,7 @@ export function registerCryptCommands(program: Command): void {
     .action(async (docId: string, file: string | undefined, opts: { output?: string }, cmd: Command) => {
       const token = await requireToken();
       const input = await openInput(file, "decrypt", globalOptions(cmd).progress);
-      const out = openOutput(opts.output, "", false);
+      const out = await openOutputFor(input, opts.output);
       await transfer(input, out, () => document.decryptDocumentStream(token, docId, input.stream, out.stream));
       if (!isStdout(opts.output)) {
         report(cmd, { docId, file: opts.output, bytes: out.meter.bytes }, () =>

@@ -59,7 +59,7 @@ export function registerDocsCommands(program: Command): void {
       const progress = globalOptions(cmd).progress;
       // The size is only needed for the bar's percentage; skip the extra call without a bar.
       const size = progress ? (await document.listDocuments(token)).find((d) => d.docId === docId)?.size : undefined;
-      const out = openOutput(opts.output, "download", progress, size);
+      const out = await openOutput(opts.output, "download", progress, size);
       try {
         await document.downloadDocumentStream(token, docId, out.stream);
         await out.complete();
