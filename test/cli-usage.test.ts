@@ -42,6 +42,11 @@ describe("strongdoc --help", () => {
     for (const r of [users, docs, upload, account, encrypt, version]) assert.equal(r.code, 0, r.stderr);
     for (const sub of ["list", "register", "remove", "promote", "demote"]) assert.match(users.stdout, new RegExp(`^  ${sub}\\b`, "m"));
     for (const sub of ["upload", "download", "list", "remove", "share", "unshare"]) assert.match(docs.stdout, new RegExp(`^  ${sub}\\b`, "m"));
+    // A group's usage line names the subcommand once, and there is no "Arguments:" section.
+    for (const [group, r] of [["users", users], ["docs", docs], ["account", account]] as const) {
+      assert.match(r.stdout, new RegExp(`^Usage: strongdoc ${group} \\[options\\] \\[command\\]\n`), `${group} usage line`);
+      assert.doesNotMatch(r.stdout, /^Arguments:/m, `${group} has no Arguments section`);
+    }
     for (const sub of ["show", "set", "register"]) assert.match(account.stdout, new RegExp(`^  ${sub}\\b`, "m"));
     assert.match(upload.stdout, /--name <docName>/);
     assert.match(upload.stdout, /--json/, "global options are shown on subcommands");

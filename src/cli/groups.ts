@@ -13,13 +13,14 @@ import { Command, CommanderError } from "commander";
  */
 export function commandGroup(parent: Command, name: string, description: string): Command {
   const group = parent.command(name).description(description);
-  group
-    .argument("[command]", "the subcommand")
-    .allowExcessArguments(true)
-    .action((sub: string | undefined) => {
-      const names = group.commands.map((c) => c.name()).join(", ");
-      const problem = sub === undefined ? "missing command" : `unknown command '${sub}'`;
-      throw new CommanderError(2, "strongdoc.usage", `${problem} for '${name}' (one of: ${names})`);
-    });
+  // No declared argument: commander's own usage line (`[options] [command]`) already names the
+  // subcommand, and a declared one would show twice and add an "Arguments:" section to --help.
+  // An unknown subcommand still reaches this action as the first operand.
+  group.allowExcessArguments(true).action((_opts: unknown, cmd: Command) => {
+    const sub = cmd.args[0];
+    const names = group.commands.map((c) => c.name()).join(", ");
+    const problem = sub === undefined ? "missing command" : `unknown command '${sub}'`;
+    throw new CommanderError(2, "strongdoc.usage", `${problem} for '${name}' (one of: ${names})`);
+  });
   return group;
 }
