@@ -19,9 +19,33 @@ export interface CallOptions {
   /**
    * Deadline in milliseconds from the start of the call; past it the call rejects with a
    * StrongDocError `DEADLINE_EXCEEDED`. Unary calls default to 60 000 (the Python SDK's
-   * `GRPC_TIMEOUT`); streaming calls have no deadline unless given one.
+   * `GRPC_TIMEOUT`); streaming calls have no deadline unless given one. At most
+   * {@link MAX_TIMEOUT_MS} (24 days); larger values are refused with a TypeError.
    */
   readonly timeoutMs?: number;
+}
+
+/**
+ * The largest `timeoutMs` (and `connectTimeoutMs`) accepted: 24 days (2 073 600 000 ms). Node
+ * timers cannot wait longer than 2^31 − 1 ms (about 24.8 days; beyond it they fire at once), and a
+ * deadline that long travels in whole seconds rounded up (`grpc-timeout: 2147484S`), which a
+ * grpc-js server's timer would overflow; from about 3.6e14 ms grpc-js throws "Deadline is too far
+ * in the future" outside any promise. 24 days stays clear of all three.
+ */
+export const MAX_TIMEOUT_MS = 24 * 24 * 60 * 60 * 1000;
+
+/**
+ * True for a valid timeout: a finite number of milliseconds above 0 and at most
+ * {@link MAX_TIMEOUT_MS}.
+ */
+export function isValidTimeout(value: unknown): value is number {
+  return typeof value === "number" && value > 0 && value <= MAX_TIMEOUT_MS;
+}
+
+/** The message of the TypeError for a bad timeout option named `name`. */
+export function badTimeoutMessage(name: string, value: unknown): string {
+  const shown = typeof value === "number" ? `${describe(value)} ${String(value)}` : describe(value);
+  return `${name} must be a number of milliseconds above 0 and at most ${MAX_TIMEOUT_MS} (24 days), got ${shown}`;
 }
 
 /** The default deadline of unary calls, as in the Python SDK (`GRPC_TIMEOUT = 60`). */
@@ -37,8 +61,8 @@ export function checkCallOptions(options: unknown): asserts options is CallOptio
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
   }
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new TypeError(`options.timeoutMs must be a positive finite number, got ${describe(timeoutMs)}`);
+  if (timeoutMs !== undefined && !isValidTimeout(timeoutMs)) {
+    throw new TypeError(badTimeoutMessage("options.timeoutMs", timeoutMs));
   }
 }
 

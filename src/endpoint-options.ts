@@ -3,6 +3,7 @@
 // STRONGDOC_EMULATOR_HOST) and the defaults, into an address and channel credentials.
 import { readFileSync } from "node:fs";
 import { credentials, type ChannelCredentials } from "@grpc/grpc-js";
+import { badTimeoutMessage, isValidTimeout } from "./call-options";
 import { checkBoolean, checkString, describe } from "./validate";
 
 /**
@@ -33,7 +34,7 @@ export interface EndpointOptions {
   readonly insecure?: boolean;
   /**
    * How long a call waits for a connection before failing with `UNAVAILABLE`, in milliseconds.
-   * Default 10 000.
+   * Default 10 000; at most 2 073 600 000 (24 days).
    */
   readonly connectTimeoutMs?: number;
 }
@@ -66,9 +67,7 @@ export function checkEndpointOptions(options: unknown): asserts options is Endpo
   }
   if (o.insecure !== undefined) checkBoolean("options.insecure", o.insecure);
   const t = o.connectTimeoutMs;
-  if (t !== undefined && !(typeof t === "number" && t > 0 && Number.isFinite(t))) {
-    throw new TypeError(`options.connectTimeoutMs must be a positive finite number, got ${describe(t)}`);
-  }
+  if (t !== undefined && !isValidTimeout(t)) throw new TypeError(badTimeoutMessage("options.connectTimeoutMs", t));
 }
 
 function checkPort(name: string, port: unknown): asserts port is number {

@@ -225,6 +225,17 @@ describe("abort, deadline, errors", () => {
     await rejectsWith(env.sd.document.downloadDocumentStream(org.token, docId, out.stream, { timeoutMs: 300 }), "DEADLINE_EXCEEDED");
   });
 
+  test("the largest timeoutMs (24 days) works on unary calls and streams; larger is a TypeError", async () => {
+    const max = 24 * 24 * 60 * 60 * 1000;
+    const docId = await env.sd.document.uploadDocument(org.token, "max-deadline.bin", bytes(CHUNK + 1), { timeoutMs: max });
+    assert.equal((await env.sd.document.downloadDocument(org.token, docId, { timeoutMs: max })).length, CHUNK + 1);
+    assert.ok((await env.sd.document.listDocuments(org.token, { timeoutMs: max })).some((d) => d.docId === docId));
+    // 1e15 ms used to kill the process (grpc-js "Deadline is too far in the future", thrown outside
+    // any promise); 2^31 ms made streams fail at once with DEADLINE_EXCEEDED (timer overflow).
+    await assert.rejects(env.sd.document.listDocuments(org.token, { timeoutMs: 1e15 }), /^TypeError: options\.timeoutMs/);
+    await assert.rejects(env.sd.document.downloadDocument(org.token, docId, { timeoutMs: 2 ** 31 }), /^TypeError: options\.timeoutMs/);
+  });
+
   test("unknown docId: download and decrypt reject with NOT_FOUND, nothing written", async () => {
     const out = hashSink();
     await rejectsWith(env.sd.document.downloadDocumentStream(org.token, "no-such-doc", out.stream), "NOT_FOUND");

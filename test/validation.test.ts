@@ -89,6 +89,13 @@ const cases: [string, () => Promise<unknown>, string][] = [
   ["options.timeoutMs string", () => sd.account.getUserInfo(T, { timeoutMs: "5" as never }), "options.timeoutMs"],
   ["options.signal not a signal", () => sd.document.downloadDocument(T, "d", { signal: {} as never }), "options.signal"],
   ["stream options.timeoutMs NaN", () => sd.document.uploadDocument(T, "n", buf, { timeoutMs: NaN }), "options.timeoutMs"],
+  // Above 24 days: grpc-js threw "Deadline is too far in the future" out of any promise (1e15
+  // killed the process); streams overflowed their timer into an immediate DEADLINE_EXCEEDED.
+  ["options.timeoutMs 1e15 (unary)", () => sd.document.listDocuments(T, { timeoutMs: 1e15 }), "options.timeoutMs"],
+  ["options.timeoutMs Infinity", () => sd.account.getUserInfo(T, { timeoutMs: Infinity }), "options.timeoutMs"],
+  ["options.timeoutMs 2^31 (stream)", () => sd.document.downloadDocument(T, "d", { timeoutMs: 2 ** 31 }), "options.timeoutMs"],
+  ["options.timeoutMs 24 days + 1 ms", () => sd.document.listDocuments(T, { timeoutMs: 2_073_600_001 }), "options.timeoutMs"],
+  ["options.timeoutMs 1e15 (stream)", () => sd.document.encryptDocument(T, "n", buf, { timeoutMs: 1e15 }), "options.timeoutMs"],
 ];
 
 describe("TypeError for every bad argument, before any I/O", () => {
@@ -109,6 +116,7 @@ describe("TypeError for every bad argument, before any I/O", () => {
     assert.throws(() => createClient({ caPem: 5 as never }), /options\.caPem/);
     assert.throws(() => createClient({ insecure: "yes" as never }), /options\.insecure/);
     assert.throws(() => createClient({ connectTimeoutMs: 0 }), /options\.connectTimeoutMs/);
+    assert.throws(() => createClient({ connectTimeoutMs: 2 ** 31 }), /^TypeError: options\.connectTimeoutMs .* at most 2073600000/);
     assert.throws(() => configure(null as never), /options must be an object/);
   });
 
