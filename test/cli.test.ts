@@ -272,7 +272,11 @@ describe("strongdoc against an emulator", () => {
     const bill = json<{ details: { periodStart: string; totalCost: number } | null; largeTraffic: unknown }>(await sd(["billing", "--json"]));
     assert.ok(bill.details, "a billing period exists now");
     assert.ok(!Number.isNaN(Date.parse(bill.details.periodStart)));
-    assert.match((await sd(["billing"])).stdout, /^total cost: /m);
+    const human = (await sd(["billing"])).stdout;
+    assert.match(human, /^total cost: \d+\.\d\d$/m);
+    // The earlier uploads made traffic: people see it rounded, never as a raw float or exponent.
+    assert.match(human, /^traffic .* in (\d+(\.\d+)?|<0\.001) MB, out (\d+(\.\d+)?|<0\.001) MB$/m);
+    assert.doesNotMatch(human, /\d\.\d{6,}|\de-\d/, `no raw floats in:\n${human}`);
     const before = json<{ orgId: string; orgEmail: string; subscription: { type: string } }>(await sd(["account", "show", "--json"]));
     assert.deepEqual([before.orgId, before.orgEmail, before.subscription.type], [orgName, `info@${orgName}.test`, "Test Active"]);
     assert.equal((await sd(["account", "set", "--address", "2 Main Street"])).code, 0);

@@ -1,13 +1,18 @@
 // `strongdoc billing`: the billing period's costs and the large-traffic events (admins only).
 import type { Command } from "commander";
 import { billing } from "../../index";
-import { formatDate, renderTable } from "../format";
+import { formatAmount, formatCost, formatDate, renderTable } from "../format";
 import { report } from "../output";
 import { parseDate } from "../parse";
 import { requireToken } from "../token-store";
 
+/** A cost for people (two decimals); absent counts as 0. */
+const cost = (value: number | undefined) => formatCost(value ?? 0);
+/** A size or traffic amount for people (three significant digits); absent counts as 0. */
+const amount = (value: number | undefined) => formatAmount(value ?? 0);
+
 /**
- * Adds `billing` to the program.
+ * Adds `billing` to the program. People get rounded costs and amounts; `--json` the exact values.
  *
  * @example
  * ```sh
@@ -31,14 +36,14 @@ export function registerBillingCommand(program: Command): void {
         const lines = [
           `period:     ${formatDate(details.periodStart)} .. ${formatDate(details.periodEnd)}`,
           `frequency:  ${details.billingFrequency?.frequency ?? "-"}`,
-          `total cost: ${details.totalCost}`,
+          `total cost: ${formatCost(details.totalCost)}`,
           "",
           renderTable(
             ["ITEM", "TIER", "COST", "USAGE"],
             [
-              ["documents", details.documents?.tier ?? "-", details.documents?.cost ?? 0, `${details.documents?.size ?? 0} MB-hours`],
-              ["search index", details.search?.tier ?? "-", details.search?.cost ?? 0, `${details.search?.size ?? 0} MB-hours`],
-              ["traffic", details.traffic?.tier ?? "-", details.traffic?.cost ?? 0, `in ${details.traffic?.incoming ?? 0} MB, out ${details.traffic?.outgoing ?? 0} MB`],
+              ["documents", details.documents?.tier ?? "-", cost(details.documents?.cost), `${amount(details.documents?.size)} MB-hours`],
+              ["search index", details.search?.tier ?? "-", cost(details.search?.cost), `${amount(details.search?.size)} MB-hours`],
+              ["traffic", details.traffic?.tier ?? "-", cost(details.traffic?.cost), `in ${amount(details.traffic?.incoming)} MB, out ${amount(details.traffic?.outgoing)} MB`],
             ],
           ),
           "",
@@ -49,7 +54,7 @@ export function registerBillingCommand(program: Command): void {
           lines.push(
             renderTable(
               ["TIME", "USER", "METHOD", "URI", "IN MB", "OUT MB"],
-              events.map((e) => [formatDate(e.time), e.userId, e.method, e.uri, e.incoming, e.outgoing]),
+              events.map((e) => [formatDate(e.time), e.userId, e.method, e.uri, formatAmount(e.incoming), formatAmount(e.outgoing)]),
             ),
           );
         }
