@@ -45,11 +45,18 @@ export type SinkFactory = (op: StreamOperation) => Sink;
  * A sink writing to a caller's Writable: waits for 'drain' when `write()` returns false, fails the
  * operation on the Writable's 'error' or premature 'close', and never writes after a failure.
  * The Writable is not ended: the caller owns it.
+ *
+ * A write that fails makes the operation reject with that error, and Node then emits it as the
+ * Writable's 'error' event on a later tick, after the operation has settled and dropped its
+ * listeners. So a failed write also attaches a no-op 'error' listener, kept until the Writable
+ * closes: the error is reported by the promise and cannot crash the process as an unhandled
+ * 'error' event. Errors the Writable raises after a successful transfer stay the caller's.
  */
 export function writableSink(output: Writable): SinkFactory {
   return (op) => {
     let pending = 0;
     let idle: (() => void) | undefined;
+    let observing = false;
     const onError = (err: Error) => op.fail(err);
     const onClose = () => op.fail(new Error("output was closed before the transfer ended"));
     output.on("error", onError);
@@ -58,10 +65,20 @@ export function writableSink(output: Writable): SinkFactory {
       output.off("error", onError);
       output.off("close", onClose);
     });
+    /** Keeps the 'error' that follows a failed write from being unhandled (until 'close'). */
+    const observeWriteError = () => {
+      if (observing) return;
+      observing = true;
+      const ignore = () => {};
+      output.on("error", ignore);
+      output.once("close", () => output.off("error", ignore));
+    };
     const written = (err?: Error | null) => {
       pending--;
-      if (err) op.fail(err);
-      else if (pending === 0) idle?.();
+      if (err) {
+        observeWriteError();
+        op.fail(err);
+      } else if (pending === 0) idle?.();
     };
     return {
       async write(chunk) {

@@ -285,7 +285,28 @@ describe("abort, deadline, errors", () => {
 
     const docId = await env.sd.document.uploadDocument(org.token, "bad-out.bin", bytes(CHUNK * 2));
     const broken = new Writable({ write: (_c, _e, cb) => cb(new Error("EPIPE-ish")) });
-    broken.on("error", () => {});
     await assert.rejects(env.sd.document.downloadDocumentStream(org.token, docId, broken), /EPIPE-ish/);
+  });
+
+  test("an output whose write fails, with no 'error' listener of its own, rejects and does not crash the process", async () => {
+    // Node emits the failed write's error as an 'error' event a tick after the callback; before the
+    // fix the operation had already removed its listener, so the process died ("Unhandled 'error'").
+    const diskFull = () => new Writable({ write: (_c, _e, cb) => cb(new Error("disk full")) });
+    const closed = (w: Writable) => (w.closed ? Promise.resolve() : new Promise((r) => w.once("close", r)));
+    const data = bytes(2 * CHUNK + 7);
+    const docId = await env.sd.document.uploadDocument(org.token, "disk-full.bin", data);
+    const enc = await env.sd.document.encryptDocument(org.token, "disk-full.enc", data);
+    const calls: [string, (out: Writable) => Promise<unknown>][] = [
+      ["download", (out) => env.sd.document.downloadDocumentStream(org.token, docId, out)],
+      ["decrypt", (out) => env.sd.document.decryptDocumentStream(org.token, enc.docId, enc.ciphertext, out)],
+      ["encrypt", (out) => env.sd.document.encryptDocumentStream(org.token, "disk-full-2.enc", data, out)],
+    ];
+    for (const [label, call] of calls) {
+      const out = diskFull();
+      assert.equal(out.listenerCount("error"), 0);
+      await assert.rejects(call(out), /disk full/, label);
+      await closed(out); // the 'error' event has been emitted by now
+      assert.equal(out.listenerCount("error"), 0, `${label}: no listener left behind once the output closed`);
+    }
   });
 });
