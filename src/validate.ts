@@ -28,6 +28,30 @@ export function checkId(name: string, value: unknown): asserts value is string {
   if (value.length === 0) throw new TypeError(`${name} must be a non-empty string`);
 }
 
+/** The longest session token accepted, in characters (StrongDoc's JWTs are a few hundred). */
+export const MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * `value` must be a session token that can travel as `authorization: Bearer <token>`: a non-empty
+ * string of at most {@link MAX_TOKEN_LENGTH} visible ASCII characters (`!` to `~`, which covers
+ * JWTs and RFC 6750 bearer tokens; no spaces, control characters or non-ASCII). Anything else
+ * would fail inside grpc-js with a generic error (illegal metadata characters) or be reset by the
+ * server (oversized headers). The message never includes the token itself.
+ */
+export function checkToken(value: unknown): asserts value is string {
+  checkId("token", value);
+  if (value.length > MAX_TOKEN_LENGTH) {
+    throw new TypeError(`token must be at most ${MAX_TOKEN_LENGTH} characters, got ${value.length}`);
+  }
+  const bad = /[^\x21-\x7e]/.exec(value);
+  if (bad) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new TypeError(
+      `token must contain only visible ASCII characters (a JWT or bearer token), got U+${code} at index ${bad.index}`,
+    );
+  }
+}
+
 /** `value` must be a boolean (no truthiness: `"false"` is refused). */
 export function checkBoolean(name: string, value: unknown): asserts value is boolean {
   if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);

@@ -73,3 +73,42 @@ describe("document (unary)", () => {
     await assert.rejects(env.sd.document.removeDocument("wrong-token", "x"), codeIs("UNAUTHENTICATED"));
   });
 });
+
+describe("odd arguments reject only with TypeError or StrongDocError", () => {
+  test("tokens: the longest (8 KiB) reaches the server; bad ones are TypeErrors; other strings are the server's to judge", async () => {
+    // A well-formed but unknown token of the maximum length travels as metadata and is refused.
+    await assert.rejects(env.sd.document.listDocuments("a".repeat(8192)), codeIs("UNAUTHENTICATED"));
+    const docId = await env.sd.document.uploadDocument(org.token, "odd-args.txt", Buffer.from("odd"));
+    const odd = ["a\u0000b", "\ud800", "x\ny", "é", "\u{1F600}", "z".repeat(5_000_000)];
+    const calls: [string, () => Promise<unknown>][] = [];
+    for (const s of odd) {
+      const label = JSON.stringify(s.slice(0, 12));
+      calls.push(
+        [`token ${label}`, () => env.sd.document.listDocuments(s)],
+        [`token ${label} (stream)`, () => env.sd.document.downloadDocument(s, docId)],
+        [`docId ${label}`, () => env.sd.document.downloadDocument(org.token, s)],
+        [`docId ${label} (remove)`, () => env.sd.document.removeDocument(org.token, s)],
+        [`docName ${label}`, () => env.sd.document.encryptDocument(org.token, s, Buffer.from("x"))],
+        [`userId ${label}`, () => env.sd.document.shareDocument(org.token, docId, s)],
+        [`query ${label}`, () => env.sd.search.search(org.token, s)],
+        [`login userId ${label}`, () => env.sd.login.login(s, "pw", org.orgId)],
+        [`login orgId ${label}`, () => env.sd.login.login(org.adminId, s, s)],
+      );
+    }
+    calls.push(
+      ["billing at +275760", () => env.sd.billing.getBillingDetails(org.token, new Date(8.64e15))],
+      ["billing at -271821", () => env.sd.billing.getLargeTraffic(org.token, new Date(-8.64e15))],
+    );
+    for (const [label, call] of calls) {
+      try {
+        await call();
+      } catch (err) {
+        assert.ok(
+          err instanceof TypeError || err instanceof StrongDocError,
+          `${label}: rejected with ${(err as Error)?.constructor?.name}: ${String((err as Error)?.message).slice(0, 200)}`,
+        );
+        if (label.startsWith("token")) assert.ok(err instanceof TypeError && /^token /.test(err.message), `${label}: ${err}`);
+      }
+    }
+  });
+});

@@ -83,6 +83,20 @@ const cases: [string, () => Promise<unknown>, string][] = [
   ["getBillingDetails at number", () => sd.billing.getBillingDetails(T, 0 as never), "at"],
   ["getLargeTraffic at invalid Date", () => sd.billing.getLargeTraffic(T, new Date(NaN)), "at"],
   ["getLargeTraffic token", () => sd.billing.getLargeTraffic(1 as never), "token"],
+  // tokens go into the `authorization` metadata: before, these failed inside grpc-js with a plain
+  // Error (illegal metadata characters) or as INTERNAL "Received RST_STREAM with code 9" (5 MB)
+  ["listDocuments token NUL", () => sd.document.listDocuments("a\u0000b"), "token"],
+  ["listDocuments token lone surrogate", () => sd.document.listDocuments("\ud800"), "token"],
+  ["listDocuments token 5 MB", () => sd.document.listDocuments("a".repeat(5_000_000)), "token"],
+  ["listDocuments token 8 KiB + 1", () => sd.document.listDocuments("a".repeat(8193)), "token"],
+  ["uploadDocument token newline", () => sd.document.uploadDocument("abc\ndef", "n", buf), "token"],
+  ["downloadDocumentStream token space", () => sd.document.downloadDocumentStream("Bearer abc", "d", out()), "token"],
+  ["encryptDocument token non-ASCII", () => sd.document.encryptDocument("tökén", "n", buf), "token"],
+  ["decryptDocumentStream token DEL", () => sd.document.decryptDocumentStream("a\u007f", "d", buf, out()), "token"],
+  ["logout token NUL", () => sd.login.logout("\u0000"), "token"],
+  ["getAccountInfo token tab", () => sd.account.getAccountInfo("a\tb"), "token"],
+  ["search token emoji", () => sd.search.search("\u{1F600}", "q"), "token"],
+  ["getBillingDetails token 5 MB", () => sd.billing.getBillingDetails("x".repeat(5_000_000)), "token"],
   // options
   ["options not an object", () => sd.document.listDocuments(T, 5 as never), "options"],
   ["options.timeoutMs negative", () => sd.document.listDocuments(T, { timeoutMs: -1 }), "options.timeoutMs"],
@@ -111,6 +125,8 @@ describe("TypeError for every bad argument, before any I/O", () => {
 
   test("client.connectToServerWithAuth needs a token; createClient/configure check their options", () => {
     assert.throws(() => sd.client.connectToServerWithAuth(undefined as never), /^TypeError: token/);
+    assert.throws(() => sd.client.connectToServerWithAuth("a\u0000b"), /^TypeError: token must contain only visible ASCII characters .* U\+0000 at index 1$/);
+    assert.throws(() => sd.client.connectToServerWithAuth("t".repeat(8193)), /^TypeError: token must be at most 8192 characters, got 8193$/);
     assert.throws(() => createClient({ port: 70000 }), /options\.port/);
     assert.throws(() => createClient({ host: 5 as never }), /options\.host/);
     assert.throws(() => createClient({ caPem: 5 as never }), /options\.caPem/);

@@ -5,7 +5,7 @@ import type { CallOptions } from "../call-options";
 import { defaultEndpoint, type Endpoint } from "../client";
 import { toDate, toSafeNumber } from "../convert";
 import { unaryCall } from "../unary";
-import { checkBoolean, checkId, checkString } from "../validate";
+import { checkBoolean, checkId, checkString, checkToken } from "../validate";
 
 /** An organization's subscription. */
 export interface Subscription {
@@ -196,20 +196,20 @@ export interface AccountApi {
 export function accountApi(endpoint: Endpoint): AccountApi {
   return {
     async getAccountInfo(token, options) {
-      checkId("token", token);
+      checkToken(token);
       return toAccountInfo(await unaryCall(endpoint, "getAccountInfo", token, {}, options));
     },
     async getUserInfo(token, options) {
-      checkId("token", token);
+      checkToken(token);
       return toUserInfo(await unaryCall(endpoint, "getUserInfo", token, {}, options));
     },
     async listUsers(token, options) {
-      checkId("token", token);
+      checkToken(token);
       const resp = await unaryCall(endpoint, "listUsers", token, {}, options);
       return resp.orgUsers.map(toListedUser);
     },
     async registerUser(token, name, password, email, makeAdmin, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("name", name);
       checkString("password", password);
       checkString("email", email);
@@ -218,55 +218,55 @@ export function accountApi(endpoint: Endpoint): AccountApi {
       return (await unaryCall(endpoint, "registerUser", token, request, options)).userID;
     },
     async removeUser(token, userId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("userId", userId);
       const resp = await unaryCall(endpoint, "removeUser", token, { userID: userId }, options);
       return toSafeNumber(resp.count, "RemoveUserResp.count");
     },
     async promoteUser(token, userId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("userId", userId);
       return (await unaryCall(endpoint, "promoteUser", token, { userID: userId }, options)).success;
     },
     async demoteUser(token, userId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("userId", userId);
       return (await unaryCall(endpoint, "demoteUser", token, { userID: userId }, options)).success;
     },
     async removeOrganization(token, force, options) {
-      checkId("token", token);
+      checkToken(token);
       checkBoolean("force", force);
       return (await unaryCall(endpoint, "removeOrganization", token, { force }, options)).success;
     },
     async addSharableOrg(token, orgId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("orgId", orgId);
       return (await unaryCall(endpoint, "addSharableOrg", token, { newOrgID: orgId }, options)).success;
     },
     async removeSharableOrg(token, orgId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("orgId", orgId);
       return (await unaryCall(endpoint, "removeSharableOrg", token, { removeOrgID: orgId }, options)).success;
     },
     async setMultilevelSharing(token, enable, options) {
-      checkId("token", token);
+      checkToken(token);
       checkBoolean("enable", enable);
       return (await unaryCall(endpoint, "setMultiLevelSharing", token, { enable }, options)).success;
     },
     async setAccountInfo(token, orgEmail, orgAddress, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("orgEmail", orgEmail);
       checkString("orgAddress", orgAddress);
       return (await unaryCall(endpoint, "setAccountInfo", token, { orgEmail, orgAddress }, options)).success;
     },
     async setUserInfo(token, name, email, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("name", name);
       checkString("email", email);
       return (await unaryCall(endpoint, "setUserInfo", token, { name, email }, options)).success;
     },
     async changeUserPassword(token, oldPassword, newPassword, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("oldPassword", oldPassword);
       checkString("newPassword", newPassword);
       const request = { oldPassword, newPassword };

@@ -12,7 +12,7 @@ import { defaultEndpoint, type Endpoint } from "../client";
 import { toDate } from "../convert";
 import { StrongDocError } from "../errors";
 import { unaryCall } from "../unary";
-import { checkId, checkOptionalDate } from "../validate";
+import { checkOptionalDate, checkToken } from "../validate";
 
 /** Monthly billing (the Python SDK's `FREQ_MONTHLY`). */
 export const FREQ_MONTHLY = "MONTHLY";
@@ -129,13 +129,13 @@ export function billingApi(endpoint: Endpoint): BillingApi {
     FREQ_MONTHLY,
     FREQ_YEARLY,
     async getBillingDetails(token, at, options) {
-      checkId("token", token);
+      checkToken(token);
       checkOptionalDate("at", at);
       const resp = await undefinedIfNotFound(unaryCall(endpoint, "getBillingDetails", token, { at }, options));
       return resp && toBillingDetails(resp);
     },
     async getLargeTraffic(token, at, options) {
-      checkId("token", token);
+      checkToken(token);
       checkOptionalDate("at", at);
       const resp = await undefinedIfNotFound(unaryCall(endpoint, "getLargeTraffic", token, { at }, options));
       return resp && toLargeTraffic(resp);

@@ -3,7 +3,7 @@
 // (the Python SDK's strongdoc.client.connect_to_server_with_auth / _with_no_auth).
 import { bearerInterceptor, defaultEndpoint, type Endpoint } from "../client";
 import type { StrongDocServiceClient } from "../service-client";
-import { checkId } from "../validate";
+import { checkToken } from "../validate";
 
 export type { StrongDocServiceClient } from "../service-client";
 
@@ -45,7 +45,7 @@ export interface ClientApi {
 export function clientApi(endpoint: Endpoint): ClientApi {
   return {
     connectToServerWithAuth(token) {
-      checkId("token", token);
+      checkToken(token);
       return endpoint.serviceWith([bearerInterceptor(token)]);
     },
     connectToServerWithNoAuth() {

@@ -6,7 +6,7 @@ import { defaultEndpoint, type Endpoint } from "../client";
 import { toSafeNumber } from "../convert";
 import { decryptStream, downloadStream, encryptStream, memorySink, uploadStream, writableSink } from "../streams";
 import { unaryCall } from "../unary";
-import { checkBinaryInput, checkId, checkOutput, checkString, type BinaryInput } from "../validate";
+import { checkBinaryInput, checkId, checkOutput, checkString, checkToken, type BinaryInput } from "../validate";
 
 export type { BinaryInput } from "../validate";
 
@@ -158,26 +158,26 @@ export interface DocumentApi {
 export function documentApi(endpoint: Endpoint): DocumentApi {
   return {
     async uploadDocument(token, docName, plaintext, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("docName", docName);
       checkBinaryInput("plaintext", plaintext);
       return uploadStream(endpoint, token, docName, plaintext, options);
     },
     async downloadDocument(token, docId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("docId", docId);
       const sink = memorySink();
       await downloadStream(endpoint, token, docId, sink.factory, options);
       return sink.result();
     },
     async downloadDocumentStream(token, docId, output, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("docId", docId);
       checkOutput("output", output);
       await downloadStream(endpoint, token, docId, writableSink(output), options);
     },
     async encryptDocument(token, docName, plaintext, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("docName", docName);
       checkBinaryInput("plaintext", plaintext);
       const sink = memorySink();
@@ -185,14 +185,14 @@ export function documentApi(endpoint: Endpoint): DocumentApi {
       return { docId, ciphertext: sink.result() };
     },
     async encryptDocumentStream(token, docName, plaintext, output, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("docName", docName);
       checkBinaryInput("plaintext", plaintext);
       checkOutput("output", output);
       return encryptStream(endpoint, token, docName, plaintext, writableSink(output), options);
     },
     async decryptDocument(token, docId, ciphertext, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("docId", docId);
       checkBinaryInput("ciphertext", ciphertext);
       const sink = memorySink();
@@ -200,14 +200,14 @@ export function documentApi(endpoint: Endpoint): DocumentApi {
       return sink.result();
     },
     async decryptDocumentStream(token, docId, ciphertext, output, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("docId", docId);
       checkBinaryInput("ciphertext", ciphertext);
       checkOutput("output", output);
       await decryptStream(endpoint, token, docId, ciphertext, writableSink(output), options);
     },
     async listDocuments(token, options) {
-      checkId("token", token);
+      checkToken(token);
       const resp = await unaryCall(endpoint, "listDocuments", token, {}, options);
       return resp.documents.map((d) => ({
         docId: d.docID,
@@ -216,18 +216,18 @@ export function documentApi(endpoint: Endpoint): DocumentApi {
       }));
     },
     async removeDocument(token, docId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("docId", docId);
       return (await unaryCall(endpoint, "removeDocument", token, { docID: docId }, options)).status;
     },
     async shareDocument(token, docId, userId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("docId", docId);
       checkId("userId", userId);
       return (await unaryCall(endpoint, "shareDocument", token, { docID: docId, userID: userId }, options)).success;
     },
     async unshareDocument(token, docId, userId, options) {
-      checkId("token", token);
+      checkToken(token);
       checkId("docId", docId);
       checkId("userId", userId);
       const resp = await unaryCall(endpoint, "unshareDocument", token, { docID: docId, userID: userId }, options);

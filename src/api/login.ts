@@ -3,7 +3,7 @@
 import type { CallOptions } from "../call-options";
 import { defaultEndpoint, type Endpoint } from "../client";
 import { unaryCall } from "../unary";
-import { checkId, checkString } from "../validate";
+import { checkId, checkString, checkToken } from "../validate";
 
 /** Login functions, each with an optional {@link CallOptions} last. */
 export interface LoginApi {
@@ -37,7 +37,7 @@ export function loginApi(endpoint: Endpoint): LoginApi {
       return (await unaryCall(endpoint, "login", undefined, request, options)).token;
     },
     async logout(token, options) {
-      checkId("token", token);
+      checkToken(token);
       return (await unaryCall(endpoint, "logout", token, {}, options)).status;
     },
   };

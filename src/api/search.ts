@@ -3,7 +3,7 @@
 import type { CallOptions } from "../call-options";
 import { defaultEndpoint, type Endpoint } from "../client";
 import { unaryCall } from "../unary";
-import { checkId, checkString } from "../validate";
+import { checkString, checkToken } from "../validate";
 
 /** One search hit. */
 export interface DocumentResult {
@@ -29,7 +29,7 @@ export interface SearchApi {
 export function searchApi(endpoint: Endpoint): SearchApi {
   return {
     async search(token, query, options) {
-      checkId("token", token);
+      checkToken(token);
       checkString("query", query);
       const resp = await unaryCall(endpoint, "search", token, { query }, options);
       return resp.hits.map((h) => ({ docId: h.docID, score: h.score })).sort((a, b) => b.score - a.score);
