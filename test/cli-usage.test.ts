@@ -49,6 +49,7 @@ describe("strongdoc --help", () => {
     }
     for (const sub of ["show", "set", "register"]) assert.match(account.stdout, new RegExp(`^  ${sub}\\b`, "m"));
     assert.match(upload.stdout, /--name <docName>/);
+    assert.match(upload.stdout, /prints `<docId>  <name>  <size>`\s+per file/, "upload --help describes what it prints");
     assert.match(upload.stdout, /--json/, "global options are shown on subcommands");
     assert.match(encrypt.stdout, /--output <file>/);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);

@@ -259,7 +259,9 @@ describe("strongdoc against an emulator", () => {
   it("search shows ranked hits by document name", async () => {
     const file = join(work, "zebra-notes.txt");
     writeFileSync(file, "Quagga and zebra stripes, a field guide.\n");
-    assert.equal((await sd(["docs", "upload", file])).code, 0);
+    const upload = await sd(["docs", "upload", file]);
+    assert.equal(upload.code, 0, upload.stderr);
+    assert.match(upload.stdout, /^\S+  zebra-notes\.txt  41 B\n$/, "docs upload prints `<docId>  <name>  <size>` (as --help says)");
     const hits = json<Array<{ docId: string; docName: string; score: number }>>(await sd(["search", "quagga", "--json"]));
     assert.equal(hits.length, 1, "exactly the one document mentions quagga");
     assert.equal(hits[0]!.docName, "zebra-notes.txt");

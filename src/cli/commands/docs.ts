@@ -24,7 +24,7 @@ export function registerDocsCommands(program: Command): void {
 
   docs
     .command("upload")
-    .description("upload files (or stdin with `-`) as documents; prints one docId per file")
+    .description("upload files (or stdin with `-`) as documents; prints `<docId>  <name>  <size>` per file")
     .argument("<files...>", "files to upload; `-` reads stdin")
     .option("-n, --name <docName>", "document name (only with a single file; default: the file name)")
     .action(async (files: string[], opts: { name?: string }, cmd: Command) => {
