@@ -6,8 +6,9 @@ import type { Writable } from "node:stream";
 import type { ClientDuplexStream, ClientWritableStream } from "@grpc/grpc-js";
 import { checkCallOptions, deadlineOf, type CallOptions } from "./call-options";
 import { prepareCall, type Endpoint, type PreparedCall } from "./client";
-import { protocolError } from "./errors";
+import { protocolError, StrongDocError } from "./errors";
 import { runOperation, type StreamOperation } from "./stream-operation";
+import { unaryCall } from "./unary";
 import { describe, type BinaryInput } from "./validate";
 import type { UploadDocStreamReq, UploadDocStreamResp } from "../generated/document";
 import type {
@@ -190,7 +191,71 @@ async function prepareStream(endpoint: Endpoint, token: string, options: CallOpt
   return prepareCall(endpoint, token, options, deadlineOf(options));
 }
 
-/** UploadDocumentStream: `{docName}`, then the chunks, then half-close; resolves with the docID. */
+/**
+ * How long a failed upload or encrypt may spend removing the document it left behind, before its
+ * promise rejects anyway (the whole clean-up, retries included).
+ */
+export const CLEANUP_BUDGET_MS = 2_000;
+
+/** Pauses before the retries of a clean-up answered NOT_FOUND (the server may still be committing). */
+const CLEANUP_RETRY_DELAYS_MS = [50, 200, 500];
+
+/**
+ * Best effort: removes `docId`, a document whose stream failed after the server named it, so an
+ * interrupted upload or encrypt leaves no half-written document listed. Bounded by
+ * {@link CLEANUP_BUDGET_MS}, never throws, and ignores the caller's signal (it runs because the
+ * call failed, possibly by that very signal). With `retry`, NOT_FOUND is retried briefly: the
+ * server commits a cancelled encrypt whose input had ended (a grpc-js cancel half-closes first)
+ * moments after the cancellation, and the removal can arrive before that.
+ */
+export async function removeLeftover(endpoint: Endpoint, token: string, docId: string, retry: boolean): Promise<void> {
+  const until = Date.now() + CLEANUP_BUDGET_MS;
+  for (let attempt = 0; ; attempt++) {
+    const timeoutMs = until - Date.now();
+    if (timeoutMs <= 0) return;
+    try {
+      await unaryCall(endpoint, "removeDocument", token, { docID: docId }, { timeoutMs });
+      return;
+    } catch (err) {
+      const delay = retry ? CLEANUP_RETRY_DELAYS_MS[attempt] : undefined;
+      const notYet = err instanceof StrongDocError && err.codeName === "NOT_FOUND";
+      if (!notYet || delay === undefined || Date.now() + delay >= until) return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/**
+ * Whether a stream's failure is a status the server chose (a handler error): the server then
+ * discarded the unfinished document itself, so a NOT_FOUND clean-up is final. Cancellation,
+ * deadlines and lost connections are not (grpc-js reports them with statuses of its own).
+ */
+function refusedByServer(err: unknown): boolean {
+  return err instanceof StrongDocError && err.metadata !== undefined && ![1, 4, 14].includes(err.code);
+}
+
+/**
+ * Runs a document-producing stream (`run` reports the docID as soon as the server gives it); if the
+ * call then fails, removes that document (see {@link removeLeftover}) before rejecting.
+ */
+async function removingOnFailure<T>(
+  endpoint: Endpoint,
+  token: string,
+  run: (known: (docId: string) => void) => Promise<T>,
+): Promise<T> {
+  let docId: string | undefined;
+  try {
+    return await run((id) => (docId = id));
+  } catch (err) {
+    if (docId) await removeLeftover(endpoint, token, docId, !refusedByServer(err));
+    throw err;
+  }
+}
+
+/**
+ * UploadDocumentStream: `{docName}`, then the chunks, then half-close; resolves with the docID.
+ * If the call fails after the server answered with a docID, that document is removed.
+ */
 export async function uploadStream(
   endpoint: Endpoint,
   token: string,
@@ -200,26 +265,31 @@ export async function uploadStream(
 ): Promise<string> {
   const prepared = await prepareStream(endpoint, token, options);
   const { service, metadata, grpcOptions } = prepared;
-  return runOperation(options?.signal, prepared, async (op) => {
-    let call!: ClientWritableStream<UploadDocStreamReq>;
-    const response = new Promise<UploadDocStreamResp>((resolve, reject) => {
-      call = service.uploadDocumentStream(metadata, grpcOptions, (err, resp) => (err ? reject(err) : resolve(resp!)));
-    });
-    op.whenFailed(() => call.cancel());
-    stopInputOnFailure(op, input);
-    const sender = new RequestSender(call, op);
-    response.then(
-      () => sender.finished || op.fail(protocolError("upload: the server answered before the whole document was sent")),
-      (err) => op.fail(err),
-    );
-    await sender.send({ NameOrData: { $case: "docName", docName } });
-    await sender.sendAll(chunksOf(input, DEFAULT_CHUNK_SIZE, "plaintext"), (plaintext) => ({
-      NameOrData: { $case: "plaintext", plaintext },
-    }));
-    const { docID } = await op.guard(response);
-    if (!docID) throw protocolError("upload: the server answered without a document ID");
-    return docID;
-  });
+  return removingOnFailure(endpoint, token, (known) =>
+    runOperation(options?.signal, prepared, async (op) => {
+      let call!: ClientWritableStream<UploadDocStreamReq>;
+      const response = new Promise<UploadDocStreamResp>((resolve, reject) => {
+        call = service.uploadDocumentStream(metadata, grpcOptions, (err, resp) => (err ? reject(err) : resolve(resp!)));
+      });
+      op.whenFailed(() => call.cancel());
+      stopInputOnFailure(op, input);
+      const sender = new RequestSender(call, op);
+      response.then(
+        (resp) => {
+          known(resp.docID);
+          if (!sender.finished) op.fail(protocolError("upload: the server answered before the whole document was sent"));
+        },
+        (err) => op.fail(err),
+      );
+      await sender.send({ NameOrData: { $case: "docName", docName } });
+      await sender.sendAll(chunksOf(input, DEFAULT_CHUNK_SIZE, "plaintext"), (plaintext) => ({
+        NameOrData: { $case: "plaintext", plaintext },
+      }));
+      const { docID } = await op.guard(response);
+      if (!docID) throw protocolError("upload: the server answered without a document ID");
+      return docID;
+    }),
+  );
 }
 
 /** DownloadDocumentStream: every response must echo `docId`; its plaintext goes to the sink. */
@@ -268,6 +338,8 @@ interface BidiSpec<Req, Resp> {
   readonly docId: (resp: Resp) => string;
   /** The docID response #1 must echo; undefined for encrypt (any non-empty ID is the new doc's). */
   readonly expectedId: string | undefined;
+  /** Told the docID as soon as response #1 has given it. */
+  readonly known?: (docId: string) => void;
 }
 
 /**
@@ -294,6 +366,7 @@ async function bidiStream<Req, Resp>(
   const docId = spec.docId(first.value);
   if (spec.expectedId !== undefined) checkEcho(spec.rpc, docId, spec.expectedId, false);
   else if (!docId) throw protocolError(`${spec.rpc}: the server's first answer has no document ID`);
+  spec.known?.(docId);
   await out.write(spec.payload(first.value));
 
   const writing = sender.sendAll(chunksOf(input, DEFAULT_CHUNK_SIZE, spec.rpc === "encrypt" ? "plaintext" : "ciphertext"), spec.data);
@@ -312,7 +385,13 @@ async function bidiStream<Req, Resp>(
   return docId;
 }
 
-/** EncryptDocumentStream: resolves with the new docID; the ciphertext goes to the sink. */
+/**
+ * EncryptDocumentStream: resolves with the new docID; the ciphertext goes to the sink. If the call
+ * fails (or is aborted) after response #1 named the document, the document is removed: the server
+ * keeps an encrypt-only document whose input it saw end, and a grpc-js cancel half-closes first,
+ * so without this an interrupted encrypt would leave a listed document whose ciphertext the caller
+ * never fully received.
+ */
 export async function encryptStream(
   endpoint: Endpoint,
   token: string,
@@ -323,15 +402,18 @@ export async function encryptStream(
 ): Promise<string> {
   const prepared = await prepareStream(endpoint, token, options);
   const { service, metadata, grpcOptions } = prepared;
-  return runOperation(options?.signal, prepared, (op) =>
-    bidiStream<EncryptDocStreamReq, EncryptDocStreamResp>(service.encryptDocumentStream(metadata, grpcOptions), op, plaintext, sink, {
-      rpc: "encrypt",
-      first: { NameOrData: { $case: "docName", docName } },
-      data: (chunk) => ({ NameOrData: { $case: "plaintext", plaintext: chunk } }),
-      payload: (resp) => resp.ciphertext,
-      docId: (resp) => resp.docID,
-      expectedId: undefined,
-    }),
+  return removingOnFailure(endpoint, token, (known) =>
+    runOperation(options?.signal, prepared, (op) =>
+      bidiStream<EncryptDocStreamReq, EncryptDocStreamResp>(service.encryptDocumentStream(metadata, grpcOptions), op, plaintext, sink, {
+        rpc: "encrypt",
+        first: { NameOrData: { $case: "docName", docName } },
+        data: (chunk) => ({ NameOrData: { $case: "plaintext", plaintext: chunk } }),
+        payload: (resp) => resp.ciphertext,
+        docId: (resp) => resp.docID,
+        expectedId: undefined,
+        known,
+      }),
+    ),
   );
 }
 

@@ -219,6 +219,67 @@ describe("abort, deadline, errors", () => {
     assert.equal((await env.sd.document.listDocuments(org.token)).length, before);
   });
 
+  test("an interrupted encrypt leaves no document: abort, deadline, in memory or to a Writable", async () => {
+    // The emulator keeps an encrypt-only document whose input it saw end, and a grpc-js cancel
+    // half-closes just before resetting: before the fix each of these left a listed document.
+    const listedNames = async () => new Set((await env.sd.document.listDocuments(org.token)).map((d) => d.docName));
+    const ac = new AbortController();
+    const src = randomSource(1024 * MiB, 64 * 1024);
+    const p = env.sd.document.encryptDocumentStream(org.token, "interrupted-1", src.stream, hashSink().stream, { signal: ac.signal });
+    while (src.produced() < 2 * MiB) await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    await assert.rejects(p, isAbortError);
+    assert.ok(!(await listedNames()).has("interrupted-1"), "aborted encryptDocumentStream left its document");
+
+    const ac2 = new AbortController();
+    const src2 = randomSource(1024 * MiB, 64 * 1024);
+    const p2 = env.sd.document.encryptDocument(org.token, "interrupted-2", src2.stream, { signal: ac2.signal });
+    while (src2.produced() < 2 * MiB) await new Promise((r) => setTimeout(r, 10));
+    ac2.abort();
+    await assert.rejects(p2, isAbortError);
+    assert.ok(!(await listedNames()).has("interrupted-2"), "aborted encryptDocument left its document");
+
+    // A stalled output and a deadline: the call fails after response #1 gave the docID.
+    const stalled = gatedSink();
+    const p3 = env.sd.document.encryptDocumentStream(org.token, "interrupted-3", randomSource(64 * MiB).stream, stalled.stream, {
+      timeoutMs: 300,
+    });
+    await rejectsWith(p3, "DEADLINE_EXCEEDED");
+    assert.ok(!(await listedNames()).has("interrupted-3"), "encrypt past its deadline left its document");
+
+    // The output fails: the ciphertext never reached the caller, so neither may the document stay.
+    const broken = new Writable({ write: (_c, _e, cb) => cb(new Error("disk full")) });
+    await assert.rejects(env.sd.document.encryptDocumentStream(org.token, "interrupted-4", bytes(3 * CHUNK), broken), /disk full/);
+    assert.ok(!(await listedNames()).has("interrupted-4"), "encrypt to a failing output left its document");
+
+    // A completed encrypt is of course kept.
+    const { docId } = await env.sd.document.encryptDocument(org.token, "completed", bytes(CHUNK));
+    assert.ok((await env.sd.document.listDocuments(org.token)).some((d) => d.docId === docId));
+  });
+
+  test("an upload aborted after its input ended leaves no document", async () => {
+    // The input's end lets the upload half-close; the abort follows a tick later, usually before the
+    // server has answered (then the emulator rolls back the upload cancelled after END_STREAM). If
+    // the server answered first the upload succeeds, and then the document must be listed.
+    for (let i = 0; i < 5; i++) {
+      const name = `late-abort-${i}.bin`;
+      const ac = new AbortController();
+      const src = randomSource(2 * CHUNK + 1);
+      src.stream.once("end", () => setImmediate(() => ac.abort()));
+      const outcome = await env.sd.document.uploadDocument(org.token, name, src.stream, { signal: ac.signal }).then(
+        (docId) => ({ docId }),
+        (err: unknown) => ({ err }),
+      );
+      const listed = (await env.sd.document.listDocuments(org.token)).filter((d) => d.docName === name);
+      if ("err" in outcome) {
+        assert.ok(isAbortError(outcome.err), String(outcome.err));
+        assert.deepEqual(listed, [], "an aborted upload left its document");
+      } else {
+        assert.deepEqual(listed.map((d) => d.docId), [outcome.docId]);
+      }
+    }
+  });
+
   test("timeoutMs on a stream rejects with DEADLINE_EXCEEDED", async () => {
     const out = gatedSink();
     const docId = await env.sd.document.uploadDocument(org.token, "deadline.bin", randomSource(8 * MiB).stream);
