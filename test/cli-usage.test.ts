@@ -52,6 +52,10 @@ describe("strongdoc --help", () => {
     assert.match(upload.stdout, /prints `<docId>  <name>  <size>`\s+per file/, "upload --help describes what it prints");
     assert.match(upload.stdout, /--json/, "global options are shown on subcommands");
     assert.match(encrypt.stdout, /--output <file>/);
+    const decrypt = await strongdoc(["decrypt", "--help"], { env });
+    assert.equal(decrypt.code, 0, decrypt.stderr);
+    assert.match(decrypt.stdout, /stdout may already hold the verified plaintext/, "decrypt --help warns about stdout");
+    assert.match(decrypt.stdout, /With -o the file\s+appears \(or is replaced\) only when all of it has been verified/);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
   });
 });

@@ -78,6 +78,12 @@ export function registerCryptCommands(program: Command): void {
     .argument("<docId>", "the docId printed by `encrypt`")
     .argument("[file]", "ciphertext to decrypt (default or `-`: stdin)")
     .option("-o, --output <file>", "write the plaintext here (default or `-`: stdout)")
+    .addHelpText(
+      "after",
+      "\nOn tampered or truncated ciphertext, stdout may already hold the verified plaintext of the\n" +
+        "frames before the bad one (never wrong plaintext): check the exit code. With -o the file\n" +
+        "appears (or is replaced) only when all of it has been verified.",
+    )
     .action(async (docId: string, file: string | undefined, opts: { output?: string }, cmd: Command) => {
       const token = await requireToken();
       const input = await openInput(file, "decrypt", globalOptions(cmd).progress);
