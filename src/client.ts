@@ -106,7 +106,7 @@ export const defaultEndpoint = new Endpoint(() => defaultOptions);
  * @example
  * ```ts
  * import { configure, document } from "strongdoc";
- * configure({ host: "127.0.0.1", port: 9090, caFile: "./emulator-data/ca.pem" });
+ * configure({ host: "localhost", port: 9090, caFile: "./emulator-data/ca.pem" });
  * const docs = await document.listDocuments(token);
  * ```
  */

@@ -22,7 +22,11 @@ import { checkBoolean, checkString, describe } from "./validate";
  * ```
  */
 export interface EndpointOptions {
-  /** Server host name or IP address. */
+  /**
+   * Server host name or IP address. With TLS prefer a name (e.g. `localhost` for an emulator, whose
+   * certificate covers it): grpc-js sends the host as the TLS server name, and Node prints a DEP0123
+   * warning when that is an IP address (the certificate is still verified against the IP).
+   */
   readonly host?: string;
   /** Server port (1–65535). */
   readonly port?: number;
