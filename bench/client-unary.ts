@@ -2,7 +2,7 @@
 // concurrent callers for a fixed time, either on the facade's one reused channel (`reused`) or
 // with a fresh channel, TCP connection and TLS handshake per call, closed afterwards (`fresh`, what
 // the historical Python SDK does). Prints one JSON line:
-// { rpc, mode, concurrency, calls, seconds, callsPerSec, p50Ms, p99Ms, peakRssMiB }.
+// { rpc, mode, concurrency, calls, seconds, callsPerSec, p50Ms, p99Ms, clientCpuMsPerCall, peakRssMiB }.
 // Usage: node --import tsx bench/client-unary.ts --rpc getUserInfo --mode reused --concurrency 32 --seconds 3
 import { parseArgs } from "node:util";
 import { endpointFromEnv, peakRssMiB, runChild } from "./lib/child-env";
@@ -20,6 +20,8 @@ export interface UnaryResult {
   callsPerSec: number;
   p50Ms: number;
   p99Ms: number;
+  /** Client CPU (user + system) per call, ms. */
+  clientCpuMsPerCall: number;
   peakRssMiB: number;
 }
 
@@ -59,6 +61,7 @@ async function main(): Promise<UnaryResult> {
   for (let i = 0; i < 20; i++) await call();
 
   const latencies: number[] = [];
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const until = t0 + Number(a.seconds) * 1000;
   const worker = async () => {
@@ -70,6 +73,7 @@ async function main(): Promise<UnaryResult> {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   return {
     rpc,
     mode,
@@ -79,6 +83,7 @@ async function main(): Promise<UnaryResult> {
     callsPerSec: latencies.length / seconds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
+    clientCpuMsPerCall: (cpu.user + cpu.system) / 1000 / latencies.length,
     peakRssMiB: peakRssMiB(),
   };
 }

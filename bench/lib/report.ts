@@ -57,9 +57,9 @@ export function renderMarkdown(r: BenchResults): string {
     L.push("", `Emulator: RSS ${fmt(mm.emulator.startRssMiB, 1)} MiB at the section's start, peak ${fmt(mm.emulator.peakRssMiB, 1)} MiB (Δ ${fmt(mm.emulator.rssDeltaMiB, 1)} MiB); ${mm.emulator.method}.`);
   }
   if (r.unary) {
-    L.push("", "### Unary calls", "", "| RPC | callers | channel | calls/s | p50 (ms) | p99 (ms) | reused ÷ fresh |", "|---|---:|---|---:|---:|---:|---:|");
+    L.push("", "### Unary calls", "", "| RPC | callers | channel | calls/s | p50 (ms) | p99 (ms) | CPU/call client (ms) | CPU/call emulator (ms) | reused ÷ fresh |", "|---|---:|---|---:|---:|---:|---:|---:|---:|");
     for (const d of r.unary.detail) {
-      L.push(`| ${d.rpc} | ${d.concurrency} | ${d.mode} | ${fmt(d.callsPerSec, 0)} | ${fmt(d.p50Ms)} | ${fmt(d.p99Ms)} | ${d.reuseSpeedup === undefined ? "" : fmt(d.reuseSpeedup, 1)} |`);
+      L.push(`| ${d.rpc} | ${d.concurrency} | ${d.mode} | ${fmt(d.callsPerSec, 0)} | ${fmt(d.p50Ms)} | ${fmt(d.p99Ms)} | ${fmt(d.clientCpuMsPerCall, 3)} | ${fmt(d.emulatorCpuMsPerCall, 3)} | ${d.reuseSpeedup === undefined ? "" : fmt(d.reuseSpeedup, 1)} |`);
     }
   }
   L.push("", "### Search", "");

@@ -12,6 +12,8 @@ export interface ServerProcess {
   readonly pid: number;
   /** Current and peak (VmHWM) resident set size, in MiB. */
   memory(): { rssMiB: number; peakMiB: number };
+  /** CPU time (user + system) the process has used so far, in ms (from /proc/<pid>/stat). */
+  cpuMs(): number;
   /** Resets the kernel's peak-RSS mark (VmHWM) to the current RSS; false if not permitted. */
   resetPeak(): boolean;
   /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
@@ -69,6 +71,7 @@ function makeHandle(child: ChildProcess, endpoint: Endpoint): ServerProcess {
     endpoint,
     pid,
     memory: () => procMemory(pid),
+    cpuMs: () => procCpuMs(pid),
     resetPeak() {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, "5");
@@ -105,4 +108,15 @@ export function startDelayProxy(target: Endpoint, oneWayMs: number): Promise<Ser
     ["--target-host", target.host, "--target-port", String(target.port), "--ca-file", target.caFile, "--delay-ms", String(oneWayMs)],
     "delay-proxy",
   );
+}
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms (assumes 100 clock ticks per second). */
+export function procCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // fields 14 and 15 of the full line
+  } catch {
+    return NaN;
+  }
 }

@@ -16,7 +16,7 @@ export interface UnarySectionResult {
   reuseSpeedup: number;
   /** The same with a single caller (latency-bound: one round trip vs connect + TLS + round trip). */
   reuseSpeedupSingleCaller: number;
-  detail: Array<Omit<UnaryResult, "peakRssMiB"> & { reuseSpeedup?: number }>;
+  detail: Array<Omit<UnaryResult, "peakRssMiB"> & { emulatorCpuMsPerCall: number; reuseSpeedup?: number }>;
 }
 
 /** Runs section 3. */
@@ -26,15 +26,18 @@ export async function unarySection(ctx: BenchContext): Promise<UnarySectionResul
   const speedups: Record<number, number[]> = { 1: [], 32: [] };
   for (const rpc of ["getUserInfo", "listDocuments"] as const) {
     for (const concurrency of [1, 32]) {
-      const got: Partial<Record<"reused" | "fresh", UnaryResult>> = {};
+      const got: Partial<Record<"reused" | "fresh", UnaryResult & { emulatorCpuMsPerCall: number }>> = {};
       for (const mode of ["reused", "fresh"] as const) {
-        const r = await runClientChild<UnaryResult>(
+        // Emulator CPU over the whole child (its 20 warm-up calls included), per call.
+        const cpu0 = ctx.emulator.cpuMs();
+        const child = await runClientChild<UnaryResult>(
           "bench/client-unary.ts",
           ["--rpc", rpc, "--mode", mode, "--concurrency", String(concurrency), "--seconds", String(config.unarySeconds)],
           env,
         );
+        const r = { ...child, emulatorCpuMsPerCall: (ctx.emulator.cpuMs() - cpu0) / (child.calls + 20) };
         got[mode] = r;
-        log(`unary: ${rpc.padEnd(13)} x${String(concurrency).padEnd(2)} ${mode.padEnd(6)} ${r.callsPerSec.toFixed(0).padStart(6)} calls/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms`);
+        log(`unary: ${rpc.padEnd(13)} x${String(concurrency).padEnd(2)} ${mode.padEnd(6)} ${r.callsPerSec.toFixed(0).padStart(6)} calls/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  CPU/call client ${r.clientCpuMsPerCall.toFixed(2)} ms, emulator ${r.emulatorCpuMsPerCall.toFixed(2)} ms`);
       }
       const speedup = got.reused!.callsPerSec / got.fresh!.callsPerSec;
       speedups[concurrency]!.push(speedup);
@@ -48,6 +51,8 @@ export async function unarySection(ctx: BenchContext): Promise<UnarySectionResul
           callsPerSec: round(r.callsPerSec, 1),
           p50Ms: round(r.p50Ms, 3),
           p99Ms: round(r.p99Ms, 3),
+          clientCpuMsPerCall: round(r.clientCpuMsPerCall, 3),
+          emulatorCpuMsPerCall: round(r.emulatorCpuMsPerCall, 3),
           ...(r.mode === "reused" ? { reuseSpeedup: round(speedup, 2) } : {}),
         });
       }
