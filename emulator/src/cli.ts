@@ -3,6 +3,9 @@
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "./index";
 
+/** Hosts that the minted certificate names as "localhost" too. */
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
 const USAGE = `Usage: strongdoc-emulator [options]
 
   --host HOST                  interface to listen on (default 127.0.0.1)
@@ -85,8 +88,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   if (emu.temporary) out(`# No --data-dir given: using temporary ${emu.dataDir}; it is removed on exit.`);
   else out(`# Data dir: ${emu.dataDir}`);
   out(`# StrongDoc emulator listening on ${emu.address}${emu.insecure ? " (insecure: no TLS)" : " (TLS)"}`);
-  out(`STRONGDOC_HOST=${emu.host} STRONGDOC_PORT=${emu.port}${emu.insecure ? "" : ` STRONGDOC_CA_FILE=${emu.caFile}`}`);
-  out(`STRONGDOC_EMULATOR_HOST=${emu.address}`);
+  // Clients should name a loopback emulator "localhost" (a SAN of the minted certificate): with an
+  // IP address, Node's TLS warns (DEP0123) because grpc-js sends it as the server name.
+  const minted = !emu.insecure && options.tlsCert === undefined;
+  const clientHost = minted && LOOPBACK.has(emu.host) ? "localhost" : emu.host;
+  const clientAddress = clientHost.includes(":") ? `[${clientHost}]:${emu.port}` : `${clientHost}:${emu.port}`;
+  out(`STRONGDOC_HOST=${clientHost} STRONGDOC_PORT=${emu.port}${emu.insecure ? "" : ` STRONGDOC_CA_FILE=${emu.caFile}`}`);
+  out(`STRONGDOC_EMULATOR_HOST=${clientAddress}`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       process.stderr.write(`strongdoc-emulator: ${signal}, shutting down\n`);

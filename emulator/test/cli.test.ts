@@ -59,9 +59,9 @@ test("prints the client settings, serves TLS on them, and stops on SIGTERM", asy
   try {
     const p = run(["--port", "0", "--data-dir", dir]);
     const vars = await p.ready;
-    assert.equal(vars.STRONGDOC_HOST, "127.0.0.1");
+    assert.equal(vars.STRONGDOC_HOST, "localhost");
     assert.equal(vars.STRONGDOC_CA_FILE, join(dir, "ca.pem"));
-    assert.equal(vars.STRONGDOC_EMULATOR_HOST, `127.0.0.1:${vars.STRONGDOC_PORT}`);
+    assert.equal(vars.STRONGDOC_EMULATOR_HOST, `localhost:${vars.STRONGDOC_PORT}`);
     const emu = {
       address: vars.STRONGDOC_EMULATOR_HOST,
       caPem: readFileSync(vars.STRONGDOC_CA_FILE!, "utf8"),
