@@ -14,6 +14,7 @@ import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./passwords";
 import type { ServiceContext, Services } from "./services";
 import { searchAndBillingServices } from "./search-billing-services";
+import { flushUsage } from "./billing/usage-meter";
 import type { Emu, SameNamePolicy } from "./context";
 
 export type { ScryptParams } from "./passwords";
@@ -195,6 +196,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
               ok();
             });
           });
+          try {
+            flushUsage(openDb); // metered calls still buffered in memory
+          } catch (e) {
+            log(`[strongdoc-emulator] writing the last usage records failed: ${(e as Error).message}`);
+          }
           openDb.close();
           unlock?.();
           if (temporary) rmSync(dataDir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // Billing: periods, costs, large traffic, frequencies and payments of an organization, computed
 // from the usage the meter and the search index record, and priced with the table in prices.ts.
+// The meter buffers calls in memory: every read or delete of usage_calls here flushes it first.
 
 import type { Database, Statement } from "better-sqlite3";
 import type { Payment, Subscription } from "../../../generated/accounts";
@@ -89,6 +90,7 @@ export class BillingService {
 
   /** Forgets everything billed or metered for a removed organization. */
   onOrganizationRemoved(orgId: string): void {
+    this.meter.flush(); // so that the org's buffered calls are deleted too
     this.schedule.close(orgId);
     this.ledger.forget(orgId);
     this.forgetCalls.run(orgId);
@@ -122,6 +124,7 @@ export class BillingService {
    */
   getLargeTraffic(orgId: string, at?: Date): GetLargeTrafficResp {
     const period = this.periodOf(this.schedule.get(orgId), at);
+    this.meter.flush(); // calls still buffered by the meter count too
     const rows = this.largeCalls.all({
       orgId,
       start: period.start.getTime(),
@@ -211,6 +214,7 @@ export class BillingService {
     const upTo = new Date(Math.min(period.end.getTime(), this.clock().getTime()));
     const docMbHours = this.ledger.mbHours(orgId, "documents", period.start, upTo);
     const searchMbHours = this.ledger.mbHours(orgId, "search", period.start, upTo);
+    this.meter.flush(); // calls still buffered by the meter count too
     const { bytesIn, bytesOut } = this.trafficTotals.get(orgId, period.start.getTime(), period.end.getTime()) as {
       bytesIn: number;
       bytesOut: number;
