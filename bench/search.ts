@@ -144,7 +144,8 @@ async function main(): Promise<void> {
       corpus: { docs: DOCS, avgDocBytes: Math.round(bytes / DOCS), vocabulary: VOCABULARY, zipfS: 1 },
       indexing: { docsPerSec: Math.round(DOCS / (indexMs / 1000)), mbPerSec: Math.round((bytes / 1048576 / (indexMs / 1000)) * 10) / 10 },
       query: results,
-      notes: "encrypted database (sqlcipher), one organization; admin sees every document, user owns 10%. " +
+      notes: "encrypted database (sqlcipher), one organization (its own FTS5 table; BM25 with a positive idf, " +
+        "one FTS5 cursor per query word); admin sees every document, user owns 10%. " +
         "Wall-time percentiles grow with other load on the machine (see loadAvg); cpu* percentiles much less.",
     };
     console.log(JSON.stringify(report, null, 2));

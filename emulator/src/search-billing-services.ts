@@ -25,6 +25,8 @@ export function searchAndBillingServices(ctx: ServiceContext): Services {
     searchIndex: {
       indexDocument: (docId, orgId, content) => index.indexDocument(docId, orgId, content),
       removeDocument: (docId) => index.removeDocument(docId),
+      sharesChanged: (docId) => index.sharesChanged(docId),
+      membersChanged: (orgId) => index.membersChanged(orgId),
       search: (caller, query) =>
         index.search(query, caller).map((hit) => ({ docID: hit.docId, score: hit.score })),
     },

@@ -31,6 +31,10 @@ export interface SearchIndexService {
   indexDocument(docId: string, orgId: string, plaintextPrefix: Buffer): void | Promise<void>;
   /** Forgets a removed document. */
   removeDocument(docId: string): void | Promise<void>;
+  /** A document was shared or unshared (optional: lets the index follow it into other organizations). */
+  sharesChanged?(docId: string): void | Promise<void>;
+  /** An organization's members changed (optional; see `sharesChanged`). */
+  membersChanged?(orgId: string): void | Promise<void>;
   /** Hits for `query` among the documents `caller` may read, best first. */
   search(caller: Caller, query: string): DocumentResult[] | Promise<DocumentResult[]>;
 }

@@ -77,9 +77,12 @@ describe("SearchIndex", () => {
   it("never shows another organization's documents, unless shared", () => {
     assert.deepEqual(ids(index.search("bed mounts", eve)), ["evil-doc"]);
     assert.equal(ids(index.search("organization", admin)).includes("evil-doc"), false);
+    t.db.prepare("INSERT INTO org_members (org_id, user_id, is_admin) VALUES ('acme', 'ann@acme.com', 1)").run();
     t.db.prepare("INSERT INTO shares (doc_id, user_id) VALUES ('evil-doc', 'ann@acme.com')").run();
     assert.ok(ids(index.search("organization", admin)).includes("evil-doc"));
     t.db.prepare("DELETE FROM shares WHERE doc_id = 'evil-doc'").run();
+    assert.equal(ids(index.search("organization", admin)).includes("evil-doc"), false);
+    t.db.prepare("DELETE FROM org_members").run();
   });
 
   it("returns exactly the best readable hits when a result limit cuts the list", async () => {
@@ -169,5 +172,85 @@ describe("SearchIndex", () => {
     index.removeOrganization("evil");
     assert.equal(index.indexedBytes("evil"), 0);
     assert.deepEqual(index.search("bed", eve), []);
+  });
+});
+
+describe("SearchIndex statistics per organization", () => {
+  let t: TestDb;
+  let index: SearchIndex;
+  const acme: SearchViewer = { userId: "ann@acme.com", orgId: "acme", isAdmin: true };
+  const globex: SearchViewer = { userId: "gus@globex.com", orgId: "globex", isAdmin: true };
+  const add = async (docId: string, org: string, owner: string, text: string) => {
+    addDocumentRow(t.db, docId, org, owner);
+    await index.indexDocument(docId, org, Buffer.from(text));
+  };
+  const score = (q: string, v: SearchViewer, docId: string) => index.search(q, v).find((h) => h.docId === docId)?.score;
+
+  before(() => {
+    t = openTestDb();
+    index = new SearchIndex(t.db);
+    t.db.prepare("INSERT INTO org_members (org_id, user_id, is_admin) VALUES ('acme', 'ann@acme.com', 1), ('globex', 'gus@globex.com', 1)").run();
+  });
+  after(() => t.close());
+
+  it("scores BM25 (k1 1.2, b 0.75) with idf ln(1 + (N - n + 0.5) / (n + 0.5)) from the organization's table", async () => {
+    await add("g1", "globex", "gus@globex.com", "alpha beta");
+    await add("g2", "globex", "gus@globex.com", "alpha gamma delta");
+    await add("g3", "globex", "gus@globex.com", "epsilon");
+    const idf = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5)); // "alpha": N = 3, n = 2, avgdl = 2
+    const tfPart = (tf: number, dl: number) => (tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * dl) / 2));
+    assert.ok(Math.abs(score("alpha", globex, "g1")! - idf * tfPart(1, 2)) < 1e-9);
+    assert.ok(Math.abs(score("alpha", globex, "g2")! - idf * tfPart(1, 3)) < 1e-9);
+    const both = idf * tfPart(1, 3) + Math.log(1 + 2.5 / 1.5) * tfPart(1, 3);
+    assert.ok(Math.abs(score("alpha gamma", globex, "g2")! - both) < 1e-9, "words' scores add up");
+  });
+
+  it("gives another organization's documents no influence on a score (no cross-organization leak)", async () => {
+    const before = score("alpha", globex, "g1");
+    for (let i = 0; i < 20; i++) await add(`a${i}`, "acme", "ann@acme.com", `alpha secret ${i}`);
+    assert.equal(score("alpha", globex, "g1"), before);
+    assert.equal(index.search("alpha", acme).length, 20);
+  });
+
+  it("indexes a shared document into the sharee's organization and out again", async () => {
+    const before = score("alpha", globex, "g1");
+    t.db.prepare("INSERT INTO shares (doc_id, user_id) VALUES ('a0', 'gus@globex.com')").run();
+    index.sharesChanged("a0");
+    assert.ok(index.search("secret", globex).some((h) => h.docId === "a0"));
+    assert.notEqual(score("alpha", globex, "g1"), before, "a document given to globex counts in its statistics");
+    t.db.prepare("DELETE FROM shares WHERE doc_id = 'a0'").run();
+    index.sharesChanged("a0");
+    assert.equal(score("alpha", globex, "g1"), before);
+    const copies = () => (t.db.prepare("SELECT count(*) AS n FROM search_postings WHERE id = (SELECT id FROM search_docs WHERE doc_id = 'a0')").get() as { n: number }).n;
+    assert.equal(copies(), 1, "only in its own organization's table");
+
+    t.db.prepare("INSERT INTO shares (doc_id, user_id) VALUES ('a1', 'gus@globex.com')").run();
+    index.sharesChanged("a1");
+    index.removeDocument("a1");
+    assert.equal(index.search("secret", globex).length, 0);
+    assert.equal(score("alpha", globex, "g1"), before, "a removed document leaves every table");
+    t.db.prepare("DELETE FROM shares").run();
+  });
+
+  it("follows membership: a share to a user counts in each organization they belong to", async () => {
+    t.db.prepare("INSERT INTO shares (doc_id, user_id) VALUES ('a2', 'hal@globex.com')").run();
+    index.sharesChanged("a2"); // hal is in no organization yet
+    const holders = () => (t.db.prepare("SELECT count(*) AS n FROM search_postings WHERE id = (SELECT id FROM search_docs WHERE doc_id = 'a2')").get() as { n: number }).n;
+    assert.equal(holders(), 1);
+    t.db.prepare("INSERT INTO org_members (org_id, user_id, is_admin) VALUES ('globex', 'hal@globex.com', 0)").run();
+    index.membersChanged("globex");
+    assert.equal(holders(), 2);
+    t.db.prepare("DELETE FROM org_members WHERE user_id = 'hal@globex.com'").run();
+    index.search("alpha", globex); // a search brings the caller's organization's table up to date too
+    assert.equal(holders(), 1);
+  });
+
+  it("drops an organization's table with the organization", () => {
+    const tables = () => (t.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'search_fts_%' AND type = 'table'").get() as { n: number }).n;
+    const before = tables();
+    index.removeOrganization("globex");
+    assert.ok(tables() < before);
+    assert.deepEqual(index.search("alpha", globex), []);
+    assert.equal((t.db.prepare("SELECT count(*) AS n FROM search_texts").get() as { n: number }).n, 19, "acme's 19 documents keep their text");
   });
 });

@@ -19,6 +19,7 @@ import {
   sharableOrgs,
 } from "../store/orgs";
 import { deleteDocumentRows } from "../store/documents";
+import { safely } from "./lifecycle";
 
 function unary<Req, Res>(access: UnaryHandler["access"], handle: UnaryHandler<Req, Res>["handle"]): UnaryHandler<Req, Res> {
   return { kind: "unary", access, handle };
@@ -102,6 +103,7 @@ export const accountHandlers = {
     info.orgId = orgId;
     info.userId = adminEmail;
     emu.services.billing.onOrganizationRegistered(orgId, new Date(now));
+    if (hash === undefined) await safely(emu, "searchIndex.membersChanged", () => emu.services.searchIndex.membersChanged?.(orgId));
     return { orgID: orgId, userID: adminEmail, clientSecret: "" };
   }),
 
@@ -159,6 +161,7 @@ export const accountHandlers = {
       }
       emu.db.prepare("INSERT INTO org_members(org_id, user_id, is_admin, joined_at) VALUES (?, ?, ?, ?)").run(caller.orgId, email, req.admin ? 1 : 0, now);
     })();
+    if (hash === undefined) await safely(emu, "searchIndex.membersChanged", () => emu.services.searchIndex.membersChanged?.(caller.orgId));
     return { userID: email };
   }),
 
@@ -172,7 +175,7 @@ export const accountHandlers = {
     return { orgUsers: rows.map((r) => ({ userName: r.name, userID: r.user_id, isAdmin: r.is_admin === 1 })) };
   }),
 
-  removeUser: unary<A.RemoveUserReq, A.RemoveUserResp>("admin", (emu, caller, req) => {
+  removeUser: unary<A.RemoveUserReq, A.RemoveUserResp>("admin", async (emu, caller, req) => {
     const userId = requireText("userID", req.userID);
     const count = emu.db.transaction(() => {
       const m = requireMember(emu.db, caller.orgId, userId, "userID");
@@ -181,6 +184,7 @@ export const accountHandlers = {
       }
       return removeMember(emu.db, caller.orgId, userId);
     })();
+    await safely(emu, "searchIndex.membersChanged", () => emu.services.searchIndex.membersChanged?.(caller.orgId));
     return { count: Long.fromNumber(count) };
   }),
 

@@ -116,7 +116,8 @@ export async function removeDocument(emu: Emu, caller: Caller, docId: string): P
   await safely(emu, "searchIndex.removeDocument", () => emu.services.searchIndex.removeDocument(docId));
 }
 
-async function safely(emu: Emu, what: string, fn: () => void | Promise<void>): Promise<void> {
+/** Runs a search/meter service call whose failure must not fail the RPC: failures are logged. */
+export async function safely(emu: Emu, what: string, fn: () => void | Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (e) {

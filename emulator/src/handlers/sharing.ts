@@ -9,14 +9,14 @@ import { ApiError, notFound } from "../errors";
 import { requireText } from "../validate";
 import { readableDocument } from "../store/documents";
 import { findOrg, findUser } from "../store/orgs";
-import { controls } from "./lifecycle";
+import { controls, safely } from "./lifecycle";
 
 /** Sharing RPC implementations. */
 export const sharingHandlers = {
   shareDocument: {
     kind: "unary",
     access: "user",
-    handle(emu, caller, req): D.ShareDocumentResp {
+    async handle(emu, caller, req): Promise<D.ShareDocumentResp> {
       const docId = requireText("docID", req.docID);
       const userId = requireText("userID", req.userID);
       const db = emu.db;
@@ -52,6 +52,7 @@ export const sharingHandlers = {
           caller.userId,
           emu.now(),
         );
+        await safely(emu, "searchIndex.sharesChanged", () => emu.services.searchIndex.sharesChanged?.(docId));
       }
       return { success: true };
     },
@@ -60,7 +61,7 @@ export const sharingHandlers = {
   unshareDocument: {
     kind: "unary",
     access: "user",
-    handle(emu, caller, req): D.UnshareDocumentResp {
+    async handle(emu, caller, req): Promise<D.UnshareDocumentResp> {
       const docId = requireText("docID", req.docID);
       const userId = requireText("userID", req.userID);
       const doc = readableDocument(emu.db, caller, docId);
@@ -75,6 +76,7 @@ export const sharingHandlers = {
       }
       if (!share && !findUser(emu.db, userId)) throw notFound("userID", `no user ${JSON.stringify(userId)}`);
       const count = emu.db.prepare("DELETE FROM shares WHERE doc_id = ? AND user_id = ?").run(docId, userId).changes;
+      if (count > 0) await safely(emu, "searchIndex.sharesChanged", () => emu.services.searchIndex.sharesChanged?.(docId));
       return { count: Long.fromNumber(count) };
     },
   } satisfies UnaryHandler<D.UnshareDocumentReq, D.UnshareDocumentResp>,

@@ -40,6 +40,19 @@ export function queryTerms(query: string): string[] {
  * ```
  */
 export function toMatchExpression(query: string): string {
+  return toMatchPhrases(query).join(" OR ");
+}
+
+/**
+ * The query's words as FTS5 phrases, each quoted (one MATCH expression per word), for scoring
+ * each word separately; same checks as {@link toMatchExpression}.
+ *
+ * @example
+ * ```ts
+ * toMatchPhrases("bed mounts"); // ['"bed"', '"mounts"']
+ * ```
+ */
+export function toMatchPhrases(query: string): string[] {
   if (typeof query !== "string" || query.length > MAX_QUERY_LENGTH) {
     throw invalidArgument("query", `must be at most ${MAX_QUERY_LENGTH} characters`);
   }
@@ -48,5 +61,5 @@ export function toMatchExpression(query: string): string {
   if (terms.length > MAX_QUERY_TERMS) {
     throw invalidArgument("query", `must contain at most ${MAX_QUERY_TERMS} distinct words`);
   }
-  return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" OR ");
+  return terms.map((t) => `"${t.replaceAll('"', '""')}"`);
 }
