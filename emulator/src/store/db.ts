@@ -1,8 +1,10 @@
 // Opens the emulator's one SQLite database (file encrypted with SQLCipher via
 // better-sqlite3-multiple-ciphers, key derived from the master key), creates the schema, and
 // cleans up uploads left pending by a crash. The tables named in the part-2 contract
-// (documents, shares, orgs, org_members) keep their documented columns.
+// (documents, shares, orgs, org_members) keep their documented columns. Also keeps the prepared
+// statements of the per-call lookups, so that SQL is compiled once per connection, not per call.
 import Database from "better-sqlite3-multiple-ciphers";
+import type { Statement } from "better-sqlite3";
 import { join } from "node:path";
 
 /** The better-sqlite3 connection type used throughout the emulator. */
@@ -157,4 +159,24 @@ export function metaValue(db: Db, key: string, make: () => Buffer): Buffer {
   const value = make();
   db.prepare("INSERT INTO meta(key, value) VALUES (?, ?)").run(key, value);
   return value;
+}
+
+const statementsByDb = new WeakMap<Db, Map<string, Statement>>();
+
+/**
+ * The prepared statement for `sql` on `db`, compiled on first use and reused afterwards (SQLite
+ * re-prepares it by itself after a schema change). Use it for fixed SQL text on hot paths; the
+ * cache grows with the number of distinct `sql` strings, so never build `sql` from request data.
+ *
+ * @example
+ * ```ts
+ * const user = statement(db, "SELECT * FROM users WHERE user_id = ?").get(userId);
+ * ```
+ */
+export function statement(db: Db, sql: string): Statement {
+  let cache = statementsByDb.get(db);
+  if (!cache) statementsByDb.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
 }

@@ -2,7 +2,7 @@
 // per-document keys. The encrypted bodies live in blobs.ts.
 import { randomUUID } from "node:crypto";
 import { status } from "@grpc/grpc-js";
-import type { Db } from "./db";
+import { statement, type Db } from "./db";
 import type { KeyRing } from "../crypto/keys";
 import type { Caller } from "../auth";
 import { READABLE_DOC_PREDICATE, READABLE_DOCS_SQL } from "./access";
@@ -32,23 +32,23 @@ export function viewer(caller: Caller): { viewerUserId: string; viewerOrgId: str
 
 /** Returns the ready document `docId` if `caller` may read it, else throws NOT_FOUND. */
 export function readableDocument(db: Db, caller: Caller, docId: string): DocumentRow {
-  const row = db
-    .prepare(`SELECT * FROM documents d WHERE d.doc_id = @docId AND ${READABLE_DOC_PREDICATE}`)
-    .get({ docId, ...viewer(caller) }) as DocumentRow | undefined;
+  const row = statement(db, `SELECT * FROM documents d WHERE d.doc_id = @docId AND ${READABLE_DOC_PREDICATE}`).get({
+    docId,
+    ...viewer(caller),
+  }) as DocumentRow | undefined;
   if (!row) throw notFound("docID", `no document ${JSON.stringify(docId)} that you can access`);
   return row;
 }
 
 /** All ready documents `caller` may read, in creation order. */
 export function listReadable(db: Db, caller: Caller): DocumentRow[] {
-  return db
-    .prepare(`SELECT * FROM documents WHERE doc_id IN (${READABLE_DOCS_SQL}) ORDER BY seq, created_at`)
-    .all(viewer(caller)) as DocumentRow[];
+  const sql = `SELECT * FROM documents WHERE doc_id IN (${READABLE_DOCS_SQL}) ORDER BY seq, created_at`;
+  return statement(db, sql).all(viewer(caller)) as DocumentRow[];
 }
 
 /** Unwraps the key of a document (through its organization's key). */
 export function documentKey(db: Db, keys: KeyRing, doc: Pick<DocumentRow, "doc_id" | "org_id" | "wrapped_key">): Buffer {
-  const org = db.prepare("SELECT wrapped_key FROM orgs WHERE org_id = ?").get(doc.org_id) as { wrapped_key: Buffer } | undefined;
+  const org = statement(db, "SELECT wrapped_key FROM orgs WHERE org_id = ?").get(doc.org_id) as { wrapped_key: Buffer } | undefined;
   if (!org) throw new ApiError(status.NOT_FOUND, `docID: the organization of document ${doc.doc_id} no longer exists`);
   return keys.documentKey(keys.orgKey(doc.org_id, org.wrapped_key), doc.doc_id, doc.wrapped_key);
 }
@@ -59,11 +59,12 @@ export function createPending(
   keys: KeyRing,
   args: { orgId: string; ownerId: string; name: string; stored: boolean; now: number },
 ): { docId: string; key: Buffer } {
-  const org = db.prepare("SELECT wrapped_key FROM orgs WHERE org_id = ?").get(args.orgId) as { wrapped_key: Buffer } | undefined;
+  const org = statement(db, "SELECT wrapped_key FROM orgs WHERE org_id = ?").get(args.orgId) as { wrapped_key: Buffer } | undefined;
   if (!org) throw notFound("orgID", `no organization ${args.orgId}`);
   const docId = randomUUID();
   const { key, wrapped } = keys.newDocumentKey(keys.orgKey(args.orgId, org.wrapped_key), docId);
-  db.prepare(
+  statement(
+    db,
     `INSERT INTO documents(doc_id, org_id, owner_id, name, size, stored, created_at, state, wrapped_key, seq)
      VALUES (?, ?, ?, ?, 0, ?, ?, 'pending', ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM documents))`,
   ).run(docId, args.orgId, args.ownerId, args.name, args.stored ? 1 : 0, args.now, wrapped);
@@ -75,7 +76,7 @@ export function createPending(
  * removed by the caller (BlobStore.remove) after the transaction commits.
  */
 export function deleteDocumentRows(db: Db, docId: string): void {
-  db.prepare("DELETE FROM doc_chunks WHERE doc_id = ?").run(docId);
-  db.prepare("DELETE FROM shares WHERE doc_id = ?").run(docId);
-  db.prepare("DELETE FROM documents WHERE doc_id = ?").run(docId);
+  statement(db, "DELETE FROM doc_chunks WHERE doc_id = ?").run(docId);
+  statement(db, "DELETE FROM shares WHERE doc_id = ?").run(docId);
+  statement(db, "DELETE FROM documents WHERE doc_id = ?").run(docId);
 }

@@ -1,7 +1,7 @@
 // Organization, user and membership rows: lookups and the multi-row changes (register, remove)
 // that must happen in one transaction.
 import { status } from "@grpc/grpc-js";
-import type { Db } from "./db";
+import { statement, type Db } from "./db";
 import { ApiError, notFound } from "../errors";
 
 /** A row of `orgs`. */
@@ -28,7 +28,7 @@ export interface UserRow {
 
 /** The organization `orgId`, or undefined. */
 export function findOrg(db: Db, orgId: string): OrgRow | undefined {
-  return db.prepare("SELECT * FROM orgs WHERE org_id = ?").get(orgId) as OrgRow | undefined;
+  return statement(db, "SELECT * FROM orgs WHERE org_id = ?").get(orgId) as OrgRow | undefined;
 }
 
 /** The organization `orgId`; throws NOT_FOUND naming `field`. */
@@ -40,12 +40,12 @@ export function requireOrg(db: Db, orgId: string, field: string): OrgRow {
 
 /** The user `userId`, or undefined. */
 export function findUser(db: Db, userId: string): UserRow | undefined {
-  return db.prepare("SELECT * FROM users WHERE user_id = ?").get(userId) as UserRow | undefined;
+  return statement(db, "SELECT * FROM users WHERE user_id = ?").get(userId) as UserRow | undefined;
 }
 
 /** The membership of `userId` in `orgId`, or undefined. */
 export function membership(db: Db, orgId: string, userId: string): { is_admin: number } | undefined {
-  return db.prepare("SELECT is_admin FROM org_members WHERE org_id = ? AND user_id = ?").get(orgId, userId) as
+  return statement(db, "SELECT is_admin FROM org_members WHERE org_id = ? AND user_id = ?").get(orgId, userId) as
     | { is_admin: number }
     | undefined;
 }
@@ -59,12 +59,12 @@ export function requireMember(db: Db, orgId: string, userId: string, field: stri
 
 /** Number of admins of `orgId`. */
 export function adminCount(db: Db, orgId: string): number {
-  return (db.prepare("SELECT count(*) AS n FROM org_members WHERE org_id = ? AND is_admin = 1").get(orgId) as { n: number }).n;
+  return (statement(db, "SELECT count(*) AS n FROM org_members WHERE org_id = ? AND is_admin = 1").get(orgId) as { n: number }).n;
 }
 
 /** The organizations `orgId` may share with, in the order they were added. */
 export function sharableOrgs(db: Db, orgId: string): string[] {
-  return (db.prepare("SELECT other_org_id FROM sharable_orgs WHERE org_id = ? ORDER BY seq").all(orgId) as { other_org_id: string }[]).map(
+  return (statement(db, "SELECT other_org_id FROM sharable_orgs WHERE org_id = ? ORDER BY seq").all(orgId) as { other_org_id: string }[]).map(
     (r) => r.other_org_id,
   );
 }
@@ -73,7 +73,7 @@ export function sharableOrgs(db: Db, orgId: string): string[] {
 export function addSharable(db: Db, orgId: string, otherOrgId: string, field: string): void {
   if (otherOrgId === orgId) throw new ApiError(status.INVALID_ARGUMENT, `${field}: ${orgId} is your own organization; same-org sharing needs no entry`);
   requireOrg(db, otherOrgId, field);
-  db.prepare("INSERT OR IGNORE INTO sharable_orgs(org_id, other_org_id) VALUES (?, ?)").run(orgId, otherOrgId);
+  statement(db, "INSERT OR IGNORE INTO sharable_orgs(org_id, other_org_id) VALUES (?, ?)").run(orgId, otherOrgId);
 }
 
 /**
@@ -81,11 +81,11 @@ export function addSharable(db: Db, orgId: string, otherOrgId: string, field: st
  * organization is left. Their documents stay, owned by the organization. Returns 1.
  */
 export function removeMember(db: Db, orgId: string, userId: string): number {
-  const n = db.prepare("DELETE FROM org_members WHERE org_id = ? AND user_id = ?").run(orgId, userId).changes;
-  const left = db.prepare("SELECT 1 FROM org_members WHERE user_id = ?").get(userId);
+  const n = statement(db, "DELETE FROM org_members WHERE org_id = ? AND user_id = ?").run(orgId, userId).changes;
+  const left = statement(db, "SELECT 1 FROM org_members WHERE user_id = ?").get(userId);
   if (!left) {
-    db.prepare("DELETE FROM users WHERE user_id = ?").run(userId);
-    db.prepare("DELETE FROM shares WHERE user_id = ?").run(userId);
+    statement(db, "DELETE FROM users WHERE user_id = ?").run(userId);
+    statement(db, "DELETE FROM shares WHERE user_id = ?").run(userId);
   }
   return n;
 }
