@@ -1,7 +1,8 @@
 // Bench child: unary latency and throughput of one RPC (getUserInfo | listDocuments) with N
 // concurrent callers for a fixed time, either on the facade's one reused channel (`reused`) or
 // with a fresh channel, TCP connection and TLS handshake per call, closed afterwards (`fresh`, what
-// the historical Python SDK does). Prints one JSON line:
+// the historical Python SDK does); `raw-reused` (a probe) is the generated client on one channel.
+// Prints one JSON line:
 // { rpc, mode, concurrency, calls, seconds, callsPerSec, p50Ms, p99Ms, clientCpuMsPerCall, peakRssMiB }.
 // Usage: node --import tsx bench/client-unary.ts --rpc getUserInfo --mode reused --concurrency 32 --seconds 3
 import { parseArgs } from "node:util";
@@ -9,11 +10,12 @@ import { endpointFromEnv, peakRssMiB, runChild } from "./lib/child-env";
 import { bearer, openRawClient, unary } from "./lib/grpc";
 import { loadFacade } from "./lib/facade";
 import { percentile } from "./lib/stats";
+import { CHANNEL_OPTIONS } from "../src/channel-options";
 
 /** One result line of this child. */
 export interface UnaryResult {
   rpc: "getUserInfo" | "listDocuments";
-  mode: "reused" | "fresh";
+  mode: "reused" | "fresh" | "raw-reused";
   concurrency: number;
   calls: number;
   seconds: number;
@@ -36,7 +38,7 @@ async function main(): Promise<UnaryResult> {
   });
   const rpc = a.rpc as UnaryResult["rpc"];
   const mode = a.mode as UnaryResult["mode"];
-  if (!["getUserInfo", "listDocuments"].includes(rpc) || !["reused", "fresh"].includes(mode)) {
+  if (!["getUserInfo", "listDocuments"].includes(rpc) || !["reused", "fresh", "raw-reused"].includes(mode)) {
     throw new Error(`bad --rpc ${a.rpc} / --mode ${a.mode}`);
   }
   const concurrency = Number(a.concurrency);
@@ -46,6 +48,11 @@ async function main(): Promise<UnaryResult> {
   if (mode === "reused") {
     const f = await loadFacade();
     call = rpc === "getUserInfo" ? () => f.account.getUserInfo(token) : () => f.document.listDocuments(token);
+  } else if (mode === "raw-reused") {
+    // Tuning probe: the generated client on one channel with the facade's options, no facade code.
+    const c = openRawClient(ep, CHANNEL_OPTIONS);
+    const md = bearer(token);
+    call = () => (rpc === "getUserInfo" ? unary(c, c.getUserInfo, {}, md) : unary(c, c.listDocuments, {}, md));
   } else {
     call = async () => {
       const c = openRawClient(ep, {}, true);
