@@ -10,7 +10,7 @@ import type { Caller } from "./auth";
 import { bearerToken } from "./auth";
 import type { CallInfo, Emu, Handler } from "./context";
 import { handlers } from "./handlers";
-import { instrument, outgoing, received, streamAborted, type MethodDefinition } from "./stream-io";
+import { INVALID_UTF8, instrument, outgoing, received, streamAborted, type MethodDefinition } from "./stream-io";
 
 /** Largest request message the server accepts: 32 MiB. */
 export const MAX_RECEIVE_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -181,6 +181,9 @@ export function createServer(emu: Emu, log: CallLogger): grpc.Server {
     definition[name] = instrument(def as unknown as MethodDefinition);
     implementation[name] = wrap(emu, definition[name]!, handler, log);
   }
+  // Strict UTF-8 relies on the generated decoders accepting our reader; make sure they do.
+  const probe = definition.uploadDocument!.requestDeserialize(Buffer.from([0x0a, 0x03, 0x6e, 0xff, 0x6d]));
+  if (probe?.[INVALID_UTF8] !== "docName") throw new Error("strict UTF-8 checking of string fields is not in effect");
   server.addService(definition as unknown as grpc.ServiceDefinition, implementation);
   return server;
 }

@@ -1,7 +1,8 @@
 // Message plumbing shared by the server wrapper and the streaming handlers: byte counting through
-// the (de)serializers, malformed-request detection, cancellation-aware reading, and writing with
-// back-pressure.
+// the (de)serializers, malformed-request detection (including strings that are not valid UTF-8),
+// cancellation-aware reading, and writing with back-pressure.
 import { status } from "@grpc/grpc-js";
+import { BinaryReader } from "@bufbuild/protobuf/wire";
 import type { Readable, Writable } from "node:stream";
 import { ApiError, invalidArgument } from "./errors";
 import type { CallInfo } from "./context";
@@ -10,6 +11,8 @@ import type { CallInfo } from "./context";
 export const WIRE_SIZE = Symbol("wireSize");
 /** Symbol marking a request that failed to decode (value: the decoder's message). */
 export const MALFORMED = Symbol("malformed");
+/** Symbol marking a request with a string field that is not valid UTF-8 (value: the field). */
+export const INVALID_UTF8 = Symbol("invalidUtf8");
 /** Symbol under which a response carries the CallInfo its serialized size is added to. */
 export const SINK = Symbol("sink");
 
@@ -25,8 +28,57 @@ export interface MethodDefinition {
 }
 
 /**
+ * Stands in for a string field whose bytes are not valid UTF-8: a lone surrogate, which no UTF-8
+ * decoding produces, so it cannot be confused with a real value.
+ */
+const INVALID_STRING = "\uD800<invalid UTF-8>";
+
+/**
+ * The generated decoders' reader, except that `string` fields are decoded strictly: invalid UTF-8
+ * is not replaced with U+FFFD (which would silently alter the value) but noted, and the field gets
+ * {@link INVALID_STRING}. `bytes` fields (the data chunks of the streams) are read as before.
+ */
+class StrictUtf8Reader extends BinaryReader {
+  /** Whether some string field was not valid UTF-8. */
+  invalidUtf8 = false;
+
+  override string(): string {
+    try {
+      return super.string(true);
+    } catch (e) {
+      // The strict TextDecoder throws a TypeError; anything else (a RangeError for a truncated
+      // message) is a malformed message, not a UTF-8 problem.
+      if (!(e instanceof TypeError)) throw e;
+      this.invalidUtf8 = true;
+      return INVALID_STRING;
+    }
+  }
+}
+
+/** The path (e.g. `docName`, `sharableOrgs[1]`) of the first string holding {@link INVALID_STRING}. */
+function invalidStringPath(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return value === INVALID_STRING ? path : undefined;
+  if (value === null || typeof value !== "object" || value instanceof Uint8Array) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = invalidStringPath(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const isOneof = "$case" in value; // ts-proto's oneof wrapper: name the member, not the wrapper
+  for (const [key, v] of Object.entries(value)) {
+    if (key === "$case") continue;
+    const found = invalidStringPath(v, isOneof ? key : path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
  * Returns a copy of a method definition whose deserializer never throws (a bad message becomes a
- * MALFORMED marker answered with INVALID_ARGUMENT) and whose (de)serializers count bytes.
+ * MALFORMED marker, a string field that is not valid UTF-8 an INVALID_UTF8 marker, both answered
+ * with INVALID_ARGUMENT) and whose (de)serializers count bytes.
  */
 export function instrument(def: MethodDefinition): MethodDefinition {
   return {
@@ -34,7 +86,10 @@ export function instrument(def: MethodDefinition): MethodDefinition {
     requestDeserialize(bytes: Buffer) {
       let msg: any;
       try {
-        msg = def.requestDeserialize(bytes);
+        const reader = new StrictUtf8Reader(bytes);
+        // The generated decode(input) uses `input` itself when it is a BinaryReader.
+        msg = def.requestDeserialize(reader as unknown as Buffer);
+        if (reader.invalidUtf8) msg = { [INVALID_UTF8]: invalidStringPath(msg, "") ?? "request" };
       } catch (e) {
         msg = { [MALFORMED]: (e as Error).message ?? String(e) };
       }
@@ -55,6 +110,7 @@ export function received<T>(info: CallInfo, msg: T): T {
   const m = msg as any;
   info.bytesIn += m?.[WIRE_SIZE] ?? 0;
   if (m?.[MALFORMED] !== undefined) throw invalidArgument("request", `malformed protobuf message (${m[MALFORMED]})`);
+  if (m?.[INVALID_UTF8] !== undefined) throw invalidArgument(m[INVALID_UTF8], "is not valid UTF-8 (a protobuf string must be)");
   return msg;
 }
 
