@@ -26,12 +26,22 @@ type Section = (typeof SECTIONS)[number];
 
 /** Sizes for a full run, --quick and --smoke. */
 function configFor(mode: "full" | "quick" | "smoke", reps?: number): BenchConfig {
-  const base = { chunkBytes: DEFAULT_CHUNK_SIZE, uploadLockstepChunkBytes: 10_000, rttBytes: 16 * MiB };
+  const base = { chunkBytes: DEFAULT_CHUNK_SIZE, uploadLockstepChunkBytes: 10_000, rttBytes: 16 * MiB, memoryOps: ["upload", "download", "encrypt"] as BenchConfig["memoryOps"] };
   if (mode === "smoke") {
     return { ...base, quick: true, streamBytes: 2 * MiB, reps: reps ?? 1, memorySmallBytes: 1 * MiB, memoryLargeBytes: 4 * MiB, unarySeconds: 0.3, rttMs: 0 };
   }
   if (mode === "quick") {
-    return { ...base, quick: true, streamBytes: 64 * MiB, reps: reps ?? 1, memorySmallBytes: 64 * MiB, memoryLargeBytes: 256 * MiB, unarySeconds: 1.5, rttMs: 0 };
+    return {
+      ...base,
+      quick: true,
+      streamBytes: 64 * MiB,
+      reps: reps ?? 1,
+      memorySmallBytes: 64 * MiB,
+      memoryLargeBytes: 256 * MiB,
+      memoryOps: ["upload", "download"],
+      unarySeconds: 1,
+      rttMs: 0,
+    };
   }
   return { ...base, quick: false, streamBytes: 256 * MiB, reps: reps ?? 3, memorySmallBytes: 64 * MiB, memoryLargeBytes: 1024 * MiB, unarySeconds: 4, rttMs: 10 };
 }

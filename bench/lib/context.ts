@@ -16,6 +16,8 @@ export interface BenchConfig {
   /** Small and large sizes of the constant-memory check. */
   memorySmallBytes: number;
   memoryLargeBytes: number;
+  /** Operations of the memory check (--quick leaves encrypt out to stay under 2 minutes). */
+  memoryOps: Array<"upload" | "download" | "encrypt">;
   /** Seconds each unary measurement runs. */
   unarySeconds: number;
   /** Round trip added by bench/delay-proxy.ts for the RTT section (0: section skipped, as in --quick). */

@@ -1,5 +1,6 @@
 // Section 2, constant memory: the facade child's peak RSS streaming a large document minus
-// streaming a small one (upload, download, encrypt), and the emulator's peak RSS meanwhile.
+// streaming a small one (upload, download, encrypt; upload and download only with --quick), and
+// the emulator's peak RSS meanwhile.
 import { runClientChild } from "./child";
 import type { BenchContext } from "./context";
 import { round } from "./stats";
@@ -49,8 +50,10 @@ export async function memorySection(ctx: BenchContext): Promise<MemoryResult> {
   const upSmall = await run("upload", small);
   const upLarge = await run("upload", large);
   record("upload", upSmall, upLarge);
-  record("download", await run("download", small, ["--doc-id", upSmall.docId]), await run("download", large, ["--doc-id", upLarge.docId]));
-  record("encrypt", await run("encrypt", small), await run("encrypt", large));
+  if (config.memoryOps.includes("download")) {
+    record("download", await run("download", small, ["--doc-id", upSmall.docId]), await run("download", large, ["--doc-id", upLarge.docId]));
+  }
+  if (config.memoryOps.includes("encrypt")) record("encrypt", await run("encrypt", small), await run("encrypt", large));
   const peak = emulator.memory().peakMiB;
   return {
     rssDeltaMiB: Math.max(...Object.values(perOp).map((p) => p.deltaMiB)),
