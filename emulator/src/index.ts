@@ -9,7 +9,7 @@ import { cleanUpAtStart, openDatabase } from "./store/db";
 import { BLOB_DIR, BlobStore } from "./store/blobs";
 import { lockDataDir } from "./store/lock";
 import { TokenService } from "./auth";
-import { createServer } from "./server";
+import { createServer, InFlightCalls } from "./server";
 import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./passwords";
 import type { ServiceContext, Services } from "./services";
@@ -166,7 +166,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const credentials = tls
       ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) }], false)
       : grpc.ServerCredentials.createInsecure();
-    const srv = createServer(emu, options.quiet ? undefined : log);
+    const inFlight = new InFlightCalls();
+    const srv = createServer(emu, options.quiet ? undefined : log, inFlight);
     server = srv;
     const boundPort = await new Promise<number>((ok, fail) =>
       srv.bindAsync(hostPort(host, port), credentials, (err, p) =>
@@ -196,6 +197,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
               ok();
             });
           });
+          // Calls torn down by the shutdown still undo, log and meter what they did: close the
+          // database only after them (bounded, so a stuck handler cannot block stop()).
+          await Promise.race([inFlight.idle(), new Promise<void>((ok) => setTimeout(ok, 5000).unref())]);
           try {
             flushUsage(openDb); // metered calls still buffered in memory
           } catch (e) {

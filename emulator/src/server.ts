@@ -10,7 +10,7 @@ import type { Caller } from "./auth";
 import { bearerToken } from "./auth";
 import type { CallInfo, Emu, Handler } from "./context";
 import { handlers } from "./handlers";
-import { INVALID_UTF8, instrument, outgoing, received, streamAborted, type MethodDefinition } from "./stream-io";
+import { INVALID_UTF8, instrument, outgoing, received, statusSent, streamAborted, type MethodDefinition } from "./stream-io";
 
 /** Largest request message the server accepts: 32 MiB. */
 export const MAX_RECEIVE_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -19,6 +19,40 @@ export const MAX_RECEIVE_MESSAGE_BYTES = 32 * 1024 * 1024;
 export type CallLogger = ((line: string) => void) | undefined;
 
 const STREAMING = new Set(["UploadDocumentStream", "DownloadDocumentStream", "EncryptDocumentStream", "DecryptDocumentStream"]);
+
+/**
+ * Counts calls whose wrapper has not finished (answered, logged, metered), so that stopping the
+ * emulator can wait for them before closing the database.
+ */
+export class InFlightCalls {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  /** A call started. */
+  enter(): void {
+    this.count++;
+  }
+
+  /** A call finished. */
+  leave(): void {
+    if (--this.count === 0) for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  /** Resolves when no call is in flight. */
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/**
+ * The status to log for a call that ended without our answer reaching the client: an error status
+ * grpc-js itself sent (e.g. RESOURCE_EXHAUSTED for a message over the receive limit), else
+ * CANCELLED (the client cancelled or vanished, possibly after our OK was sent).
+ */
+function endedStatus(call: object): status {
+  const sent = statusSent(call);
+  return sent !== undefined && sent !== status.OK ? sent : status.CANCELLED;
+}
 
 /** A `{ code, details }` status for any thrown value; unexpected errors are logged as bugs. */
 function toStatus(emu: Emu, rpc: string, err: unknown): { code: status; details: string } {
@@ -44,7 +78,7 @@ function rpcName(path: string): string {
 }
 
 /** Builds the per-call wrapper for one RPC. */
-function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger): grpc.UntypedHandleCall {
+function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger, inFlight: InFlightCalls): grpc.UntypedHandleCall {
   const rpc = rpcName(def.path);
   const finish = (info: CallInfo, started: number, code: status) => {
     const ms = performance.now() - started;
@@ -54,7 +88,8 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
           `status=${status[code]} ${ms.toFixed(1)}ms in=${info.bytesIn}B out=${info.bytesOut}B`,
       );
     }
-    if (info.orgId) {
+    // After the database closed (a call that outlived stop()'s wait) there is nothing to meter into.
+    if (info.orgId && emu.db.open) {
       try {
         emu.services.meter.recordCall({
           orgId: info.orgId,
@@ -71,7 +106,7 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
     }
   };
   // The client reset the stream before the call completed: undo what the handler committed.
-  const undoAndFinish = async (info: CallInfo, started: number) => {
+  const undoAndFinish = async (info: CallInfo, started: number, code: status = status.CANCELLED) => {
     if (info.onAbort) {
       try {
         await info.onAbort();
@@ -80,7 +115,7 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
         emu.warn(`${rpc}: undo after cancellation failed: ${(e as Error)?.stack ?? String(e)}`);
       }
     }
-    finish(info, started, status.CANCELLED);
+    finish(info, started, code);
   };
   // Last resort: a failure while answering or logging must never become an unhandled rejection.
   const bug = (e: unknown) => emu.warn(`${rpc}: error after the call was answered: ${(e as Error)?.stack ?? String(e)}`);
@@ -91,6 +126,7 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
       return ((call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
         const started = performance.now();
         const info = newInfo();
+        inFlight.enter();
         (async () => {
           const req = received(info, call.request);
           const caller = await authenticate(emu, handler, call.metadata, info);
@@ -105,14 +141,15 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
             callback(st);
             finish(info, started, st.code);
           },
-        ).catch(bug);
+        ).catch(bug).finally(() => inFlight.leave());
       }) as grpc.handleUnaryCall<any, any>;
 
     case "clientStream":
       return ((call: grpc.ServerReadableStream<any, any>, callback: grpc.sendUnaryData<any>) => {
         const started = performance.now();
         const info = newInfo();
-        const abort = () => undoAndFinish(info, started);
+        const abort = () => undoAndFinish(info, started, endedStatus(call));
+        inFlight.enter();
         (async () => {
           const caller = await authenticate(emu, handler, call.metadata, info);
           return handler.handle(emu, caller, call, info);
@@ -124,11 +161,11 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
             finish(info, started, status.OK);
           },
           (err) => {
-            const st = call.cancelled ? { code: status.CANCELLED, details: "cancelled" } : toStatus(emu, rpc, err);
+            const st = call.cancelled ? { code: endedStatus(call), details: "cancelled" } : toStatus(emu, rpc, err);
             if (!call.cancelled) callback(st);
             finish(info, started, st.code);
           },
-        ).catch(bug);
+        ).catch(bug).finally(() => inFlight.leave());
       }) as grpc.handleClientStreamingCall<any, any>;
 
     case "serverStream":
@@ -136,7 +173,8 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
       return ((call: grpc.ServerDuplexStream<any, any> | grpc.ServerWritableStream<any, any>) => {
         const started = performance.now();
         const info = newInfo();
-        const abort = () => undoAndFinish(info, started);
+        const abort = () => undoAndFinish(info, started, endedStatus(call));
+        inFlight.enter();
         // How the call ended, for when the HTTP/2 stream cannot be observed directly.
         const ended = new Promise<boolean>((resolve) => {
           call.once("finish", () => resolve(false));
@@ -155,18 +193,21 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
             finish(info, started, status.OK);
           },
           async (err) => {
-            if (call.cancelled || call.destroyed) return finish(info, started, status.CANCELLED);
+            if (call.cancelled || call.destroyed) return finish(info, started, endedStatus(call));
             const st = toStatus(emu, rpc, err);
             call.emit("error", Object.assign(new Error(st.details), st));
             finish(info, started, st.code);
           },
-        ).catch(bug);
+        ).catch(bug).finally(() => inFlight.leave());
       }) as grpc.handleBidiStreamingCall<any, any>;
   }
 }
 
-/** Creates a grpc.Server with every RPC registered (throws if a handler is missing). */
-export function createServer(emu: Emu, log: CallLogger): grpc.Server {
+/**
+ * Creates a grpc.Server with every RPC registered (throws if a handler is missing). `inFlight`
+ * counts the calls in progress (see {@link InFlightCalls}).
+ */
+export function createServer(emu: Emu, log: CallLogger, inFlight: InFlightCalls = new InFlightCalls()): grpc.Server {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_RECEIVE_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_RECEIVE_MESSAGE_BYTES,
@@ -179,7 +220,7 @@ export function createServer(emu: Emu, log: CallLogger): grpc.Server {
     const kind = def.requestStream ? (def.responseStream ? "bidiStream" : "clientStream") : def.responseStream ? "serverStream" : "unary";
     if (handler.kind !== kind) throw new Error(`handler for ${def.path} is ${handler.kind}, expected ${kind}`);
     definition[name] = instrument(def as unknown as MethodDefinition);
-    implementation[name] = wrap(emu, definition[name]!, handler, log);
+    implementation[name] = wrap(emu, definition[name]!, handler, log, inFlight);
   }
   // Strict UTF-8 relies on the generated decoders accepting our reader; make sure they do.
   const probe = definition.uploadDocument!.requestDeserialize(Buffer.from([0x0a, 0x03, 0x6e, 0xff, 0x6d]));

@@ -201,6 +201,20 @@ function http2StreamOf(call: object): H2StreamLike | undefined {
 }
 
 /**
+ * The gRPC status grpc-js itself already sent on the call's HTTP/2 stream, if any — e.g.
+ * RESOURCE_EXHAUSTED for a request over the receive limit, after which the call looks cancelled
+ * to the handler. Undefined when no status was sent (a client cancel) or it cannot be observed.
+ */
+export function statusSent(call: object): status | undefined {
+  const h2 = http2StreamOf(call) as unknown as
+    | { sentHeaders?: Record<string, unknown>; sentTrailers?: Record<string, unknown> }
+    | undefined;
+  const value = h2?.sentTrailers?.["grpc-status"] ?? h2?.sentHeaders?.["grpc-status"];
+  const code = Number(value);
+  return value !== undefined && Number.isInteger(code) && code >= 0 && code <= 16 ? (code as status) : undefined;
+}
+
+/**
  * Whether the client half-closed (END_STREAM reached the HTTP/2 stream), even if the call was
  * torn down before grpc-js delivered the half-close: a client that ends its input and exits at
  * once looks cancelled, but its input is complete. False if it cannot be observed.
