@@ -87,7 +87,9 @@ async function main(): Promise<number> {
   try {
     if (only.has("stream") || only.has("rtt") || only.has("memory") || only.has("unary")) {
       log(`starting the emulator (data in ${tmpDir})`);
-      emulator = await startServer("emulator/src/cli.ts", ["--port", "0", "--data-dir", join(tmpDir, "emulator"), "--quiet"], "emulator");
+      // BENCH_EMULATOR=bench/emulator-tuned.ts measures the server-window proposal (what-if runs only).
+      const emulatorScript = process.env.BENCH_EMULATOR || "emulator/src/cli.ts";
+      emulator = await startServer(emulatorScript, ["--port", "0", "--data-dir", join(tmpDir, "emulator"), "--quiet"], "emulator");
       const account = await createBenchAccount(emulator.endpoint);
       log(`emulator on ${emulator.endpoint.host}:${emulator.endpoint.port}, pid ${emulator.pid}; org ${account.orgId}`);
       const ctx: BenchContext = { config, emulator, env: { ...childEnv(emulator.endpoint, account.token), NODE_NO_WARNINGS: "1" }, tmpDir, log };
