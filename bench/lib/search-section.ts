@@ -13,6 +13,8 @@ export interface SearchSectionResult {
   p50Ms10k: number | null;
   p99Ms10k: number | null;
   indexDocsPerSec: number | null;
+  /** CPU-time p99 of the same queries at 10k docs (steadier than wall time on a busy machine). */
+  cpuP99Ms10k: number | null;
   note?: string;
   /** bench/search.ts's own JSON, unchanged. */
   raw: unknown;
@@ -21,7 +23,7 @@ export interface SearchSectionResult {
 /** The parts of bench/search.ts's JSON we read. */
 interface SearchJson {
   indexing?: { docsPerSec?: number };
-  query?: Array<{ docs: number; admin?: { p50Ms: number; p99Ms: number }; user?: { p50Ms: number; p99Ms: number } }>;
+  query?: Array<{ docs: number; admin?: { p50Ms: number; p99Ms: number; cpuP99Ms?: number }; user?: { p50Ms: number; p99Ms: number } }>;
 }
 
 /**
@@ -37,6 +39,7 @@ export function mapSearchJson(raw: unknown): SearchSectionResult {
     p50Ms10k: at(10_000)?.p50Ms ?? null,
     p99Ms10k: at(10_000)?.p99Ms ?? null,
     indexDocsPerSec: j.indexing?.docsPerSec ?? null,
+    cpuP99Ms10k: at(10_000)?.cpuP99Ms ?? null,
     note: "admin viewer (sees all documents); in-process index, no gRPC",
     raw,
   };
