@@ -22,6 +22,15 @@ export function requireEmail(field: string, value: string): string {
   return v;
 }
 
+/**
+ * The user ID an email address becomes, and the form in which an email-like user ID is looked up:
+ * the address lower-cased, domain and local part alike, so `ADMIN@X.COM` and `admin@x.com` are one
+ * user (see README, Decisions). IDs without an `@` are kept as given.
+ */
+export function canonicalUserId(id: string): string {
+  return id.includes("@") ? id.toLowerCase() : id;
+}
+
 /** Throws unless the password is non-empty and at most 1024 characters. */
 export function requirePassword(field: string, value: string): string {
   if (value === "") throw invalidArgument(field, "must not be empty");

@@ -6,7 +6,7 @@ import type * as A from "../../../generated/accounts";
 import type { Emu, UnaryHandler } from "../context";
 import { ApiError, invalidArgument } from "../errors";
 import { hashPassword, verifyPassword } from "../passwords";
-import { requireEmail, requirePassword, requireText } from "../validate";
+import { canonicalUserId, requireEmail, requirePassword, requireText } from "../validate";
 import {
   addSharable,
   adminCount,
@@ -16,6 +16,7 @@ import {
   removeMember,
   requireMember,
   requireOrg,
+  resolveUserId,
   sharableOrgs,
 } from "../store/orgs";
 import { deleteDocumentRows } from "../store/documents";
@@ -68,7 +69,8 @@ export const accountHandlers = {
   registerOrganization: unary<A.RegisterOrganizationReq, A.RegisterOrganizationResp>("none", async (emu, _c, req, info) => {
     const orgId = requireText("orgName", req.orgName, 128);
     const userName = requireText("userName", req.userName);
-    const adminEmail = requireEmail("adminEmail", req.adminEmail);
+    const shownEmail = requireEmail("adminEmail", req.adminEmail);
+    const adminEmail = canonicalUserId(shownEmail);
     requirePassword("password", req.password);
     const orgEmail = req.orgEmail.trim() === "" ? "" : requireEmail("orgEmail", req.orgEmail);
     if (req.orgAddr.length > 1024) throw invalidArgument("orgAddr", "must be at most 1024 characters");
@@ -90,7 +92,7 @@ export const accountHandlers = {
         .run(orgId, now, orgEmail, address, req.multiLevelShare ? 1 : 0, req.source.trim() || "Emulator", req.sourceData, emu.keys.newWrappedOrgKey(orgId));
       if (hash !== undefined) {
         if (findUser(emu.db, adminEmail)) throw alreadyExists(`adminEmail: user ${adminEmail} already exists`);
-        emu.db.prepare("INSERT INTO users(user_id, name, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)").run(adminEmail, userName, adminEmail, hash, now);
+        emu.db.prepare("INSERT INTO users(user_id, name, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)").run(adminEmail, userName, shownEmail, hash, now);
       }
       emu.db.prepare("INSERT INTO org_members(org_id, user_id, is_admin, joined_at) VALUES (?, ?, 1, ?)").run(orgId, adminEmail, now);
       sharable.forEach((o, i) => {
@@ -109,7 +111,7 @@ export const accountHandlers = {
 
   reactivateOrganization: unary<A.RegisterOrganizationReq, A.RegisterOrganizationResp>("none", async (emu, _c, req, info) => {
     const orgId = requireText("orgName", req.orgName, 128);
-    const adminEmail = requireEmail("adminEmail", req.adminEmail);
+    const adminEmail = resolveUserId(emu.db, requireEmail("adminEmail", req.adminEmail));
     requirePassword("password", req.password);
     requireOrg(emu.db, orgId, "orgName");
     const user = findUser(emu.db, adminEmail);
@@ -146,7 +148,8 @@ export const accountHandlers = {
 
   registerUser: unary<A.RegisterUserReq, A.RegisterUserResp>("admin", async (emu, caller, req) => {
     const userName = requireText("userName", req.userName);
-    const email = requireEmail("email", req.email);
+    const shownEmail = requireEmail("email", req.email);
+    const email = canonicalUserId(shownEmail);
     requirePassword("password", req.password);
     if (membership(emu.db, caller.orgId, email)) {
       throw alreadyExists(`email: user ${email} already belongs to organization ${caller.orgId}`);
@@ -157,7 +160,7 @@ export const accountHandlers = {
       if (membership(emu.db, caller.orgId, email)) throw alreadyExists(`email: user ${email} already belongs to organization ${caller.orgId}`);
       if (hash !== undefined) {
         if (findUser(emu.db, email)) throw alreadyExists(`email: user ${email} already exists`);
-        emu.db.prepare("INSERT INTO users(user_id, name, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)").run(email, userName, email, hash, now);
+        emu.db.prepare("INSERT INTO users(user_id, name, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)").run(email, userName, shownEmail, hash, now);
       }
       emu.db.prepare("INSERT INTO org_members(org_id, user_id, is_admin, joined_at) VALUES (?, ?, ?, ?)").run(caller.orgId, email, req.admin ? 1 : 0, now);
     })();
@@ -176,7 +179,7 @@ export const accountHandlers = {
   }),
 
   removeUser: unary<A.RemoveUserReq, A.RemoveUserResp>("admin", async (emu, caller, req) => {
-    const userId = requireText("userID", req.userID);
+    const userId = resolveUserId(emu.db, requireText("userID", req.userID));
     const count = emu.db.transaction(() => {
       const m = requireMember(emu.db, caller.orgId, userId, "userID");
       if (m.is_admin === 1 && adminCount(emu.db, caller.orgId) === 1) {
@@ -189,14 +192,14 @@ export const accountHandlers = {
   }),
 
   promoteUser: unary<A.PromoteUserReq, A.PromoteUserResp>("admin", (emu, caller, req) => {
-    const userId = requireText("userID", req.userID);
+    const userId = resolveUserId(emu.db, requireText("userID", req.userID));
     requireMember(emu.db, caller.orgId, userId, "userID");
     emu.db.prepare("UPDATE org_members SET is_admin = 1 WHERE org_id = ? AND user_id = ?").run(caller.orgId, userId);
     return { success: true };
   }),
 
   demoteUser: unary<A.DemoteUserReq, A.DemoteUserResp>("admin", (emu, caller, req) => {
-    const userId = requireText("userID", req.userID);
+    const userId = resolveUserId(emu.db, requireText("userID", req.userID));
     emu.db.transaction(() => {
       const m = requireMember(emu.db, caller.orgId, userId, "userID");
       if (m.is_admin === 1 && adminCount(emu.db, caller.orgId) === 1) {

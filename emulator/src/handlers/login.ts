@@ -5,7 +5,7 @@ import type { UnaryHandler } from "../context";
 import { ApiError } from "../errors";
 import { hashPassword, verifyPassword } from "../passwords";
 import { requirePassword, requireText } from "../validate";
-import { findUser, membership } from "../store/orgs";
+import { findUser, membership, resolveUserId } from "../store/orgs";
 
 /** Login and Logout implementations. */
 export const loginHandlers = {
@@ -13,7 +13,7 @@ export const loginHandlers = {
     kind: "unary",
     access: "none",
     async handle(emu, _c, req: A.LoginReq, info): Promise<A.LoginResp> {
-      const userId = requireText("userID", req.userID);
+      const userId = resolveUserId(emu.db, requireText("userID", req.userID));
       const orgId = requireText("orgID", req.orgID, 128);
       requirePassword("password", req.password);
       const user = findUser(emu.db, userId);

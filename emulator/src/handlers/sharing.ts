@@ -8,7 +8,7 @@ import type { UnaryHandler } from "../context";
 import { ApiError, notFound } from "../errors";
 import { requireText } from "../validate";
 import { readableDocument } from "../store/documents";
-import { findOrg, findUser } from "../store/orgs";
+import { findOrg, findUser, resolveUserId } from "../store/orgs";
 import { controls, safely } from "./lifecycle";
 
 /** Sharing RPC implementations. */
@@ -18,7 +18,7 @@ export const sharingHandlers = {
     access: "user",
     async handle(emu, caller, req): Promise<D.ShareDocumentResp> {
       const docId = requireText("docID", req.docID);
-      const userId = requireText("userID", req.userID);
+      const userId = resolveUserId(emu.db, requireText("userID", req.userID));
       const db = emu.db;
       const doc = readableDocument(db, caller, docId);
       if (!controls(caller, doc)) {
@@ -63,7 +63,7 @@ export const sharingHandlers = {
     access: "user",
     async handle(emu, caller, req): Promise<D.UnshareDocumentResp> {
       const docId = requireText("docID", req.docID);
-      const userId = requireText("userID", req.userID);
+      const userId = resolveUserId(emu.db, requireText("userID", req.userID));
       const doc = readableDocument(emu.db, caller, docId);
       const share = emu.db.prepare("SELECT shared_by FROM shares WHERE doc_id = ? AND user_id = ?").get(docId, userId) as
         | { shared_by: string }

@@ -3,6 +3,7 @@
 import { status } from "@grpc/grpc-js";
 import { statement, type Db } from "./db";
 import { ApiError, notFound } from "../errors";
+import { canonicalUserId } from "../validate";
 
 /** A row of `orgs`. */
 export interface OrgRow {
@@ -41,6 +42,20 @@ export function requireOrg(db: Db, orgId: string, field: string): OrgRow {
 /** The user `userId`, or undefined. */
 export function findUser(db: Db, userId: string): UserRow | undefined {
   return statement(db, "SELECT * FROM users WHERE user_id = ?").get(userId) as UserRow | undefined;
+}
+
+/**
+ * The stored ID of the user a request names: its canonical form (email-like IDs lower-cased, see
+ * `canonicalUserId`), or — for a user registered before that rule, with capitals in the ID — that
+ * stored ID when it is the only one equal to the request ignoring (ASCII) case. Unknown users get
+ * the canonical form.
+ */
+export function resolveUserId(db: Db, requested: string): string {
+  const canonical = canonicalUserId(requested);
+  if (canonical === requested && !requested.includes("@")) return requested;
+  if (findUser(db, canonical)) return canonical;
+  const legacy = statement(db, "SELECT user_id FROM users WHERE lower(user_id) = lower(?) LIMIT 2").all(requested) as { user_id: string }[];
+  return legacy.length === 1 ? legacy[0]!.user_id : canonical;
 }
 
 /** The membership of `userId` in `orgId`, or undefined. */
