@@ -122,6 +122,42 @@ export async function* chunksOf(input: BinaryInput, size: number, name: string):
     }
     return;
   }
+  if (!input.readableObjectMode) {
+    // Byte streams: read(size) hands out exactly-sized chunks, slicing Node's buffer instead of
+    // the whole-buffer concat that async iteration (read() without a size) does on every pull.
+    let wake: (() => void) | undefined;
+    const onEvent = () => wake?.();
+    input.on("readable", onEvent);
+    input.on("end", onEvent);
+    input.on("close", onEvent);
+    input.on("error", onEvent); // the error is rethrown below from input.errored
+    try {
+      for (;;) {
+        const chunk = input.read(size) as Buffer | string | null;
+        if (typeof chunk === "string") {
+          throw new TypeError(`${name} stream must yield Buffer or Uint8Array chunks, got a string (is an encoding set?)`);
+        }
+        if (chunk !== null) {
+          yield chunk;
+          continue;
+        }
+        if (input.errored) throw input.errored;
+        if (input.readableEnded) return;
+        if (input.destroyed) {
+          throw Object.assign(new Error(`${name} stream was destroyed before it ended`), { code: "ERR_STREAM_PREMATURE_CLOSE" });
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      input.off("readable", onEvent);
+      input.off("end", onEvent);
+      input.off("close", onEvent);
+      input.off("error", onEvent);
+      // A destroy(err) during read() emits 'error' on a later tick; it is already being rethrown.
+      if (input.errored) input.once("error", () => {});
+    }
+  }
   let parts: Buffer[] = [];
   let have = 0;
   for await (const piece of input as AsyncIterable<unknown>) {
