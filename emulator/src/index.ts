@@ -10,6 +10,7 @@ import { BLOB_DIR, BlobStore } from "./store/blobs";
 import { lockDataDir } from "./store/lock";
 import { TokenService } from "./auth";
 import { createServer, InFlightCalls } from "./server";
+import { hasLegacySearchIndex, reindexStoredDocuments } from "./search/reindex";
 import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./passwords";
 import type { ServiceContext, Services } from "./services";
@@ -144,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const orphans = blobs.sweep(new Set(stored.map((r) => r.doc_id)));
     if (orphans > 0 && !options.quiet) log(`[strongdoc-emulator] removed ${orphans} orphaned document bodies`);
     const ctx: ServiceContext = { db, now, largeTrafficBytes };
+    const legacySearchIndex = hasLegacySearchIndex(db); // checked before the services replace it
     const services: Services = { ...searchAndBillingServices(ctx), ...(options.services?.(ctx) ?? {}) };
     const emu: Emu = {
       db,
@@ -159,6 +161,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       now,
       warn: (m) => log(`[strongdoc-emulator] ${m}`),
     };
+    if (legacySearchIndex) {
+      const n = await reindexStoredDocuments(db, blobs, keys, services.searchIndex, emu.warn);
+      if (!options.quiet) log(`[strongdoc-emulator] search index rebuilt per organization: ${n} stored documents re-indexed`);
+    }
     let tls: TlsMaterial | undefined;
     if (!options.insecure) {
       tls = options.tlsCert !== undefined ? loadTlsFiles(options.tlsCert, options.tlsKey!) : await ensureTlsMaterial(dataDir);

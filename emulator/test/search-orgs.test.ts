@@ -168,4 +168,22 @@ describe("Search statistics per organization (end to end)", () => {
     const { token } = await call(client, "login", { userID: owner.adminId, password: owner.password, orgID: owner.orgId });
     assert.deepEqual((await search(auth(token), "wombatsecret")).map((h) => h.docID), [doc], "the owner still finds it after a restart");
   });
+  it("rebuilds an index of the earlier single-table layout from the stored bodies at start", async () => {
+    const org = await newOrg(client);
+    const doc = (await upload(client, org.md, "old.txt", Buffer.from("legacyword from before the upgrade"))).docID;
+    await emu.stop();
+    await inspectDb(dataDir, (db) => {
+      // Turn the data dir into what the earlier emulator left: one shared FTS5 table, no kept text.
+      const fts = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'search_fts_[0-9]*' AND name NOT GLOB '*_*_*_*'").all() as { name: string }[];
+      for (const { name } of fts) db.exec(`DROP TABLE ${name}`);
+      db.exec(`DROP TABLE search_texts; DROP TABLE search_postings; DROP TABLE search_org_tables; DROP TABLE search_docs;
+        CREATE TABLE search_docs (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, org_id TEXT NOT NULL, text_bytes INTEGER NOT NULL);
+        CREATE VIRTUAL TABLE search_fts USING fts5(body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');`);
+    });
+    emu = await start({ dataDir });
+    client.close();
+    client = connect(emu);
+    const { token } = await call(client, "login", { userID: org.adminId, password: org.password, orgID: org.orgId });
+    assert.deepEqual((await search(auth(token), "legacyword")).map((h) => h.docID), [doc]);
+  });
 });
