@@ -6,27 +6,13 @@
 import type { Database, Statement } from "better-sqlite3";
 import { ensureBillingSchema } from "./billing-schema";
 import { BYTES_PER_MB, StorageLedger } from "./storage-ledger";
+import type { CallRecord } from "../services";
 
 /** The default large-traffic threshold: 512 MB (2^29 bytes) in one direction of one call. */
 export const DEFAULT_LARGE_TRAFFIC_BYTES = 512 * BYTES_PER_MB;
 
-/** One finished call, as metered. */
-export interface MeteredCall {
-  /** The caller's organization. */
-  orgId: string;
-  /** The caller ("" for calls made before login). */
-  userId: string;
-  /** "STREAM" for streaming RPCs, else "UNARY". */
-  kind: "UNARY" | "STREAM";
-  /** The gRPC method path, e.g. "/proto.StrongDocService/UploadDocumentStream". */
-  uri: string;
-  /** Bytes received from the client. */
-  bytesIn: number;
-  /** Bytes sent to the client. */
-  bytesOut: number;
-  /** When the call happened. */
-  at: Date;
-}
+/** One finished call, as metered (the server's {@link CallRecord}). */
+export type MeteredCall = CallRecord;
 
 /** How long a recorded call may wait in memory before it is written: 50 ms. */
 export const USAGE_FLUSH_DELAY_MS = 50;
