@@ -4,32 +4,22 @@
 // small threshold.
 
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { status } from "@grpc/grpc-js";
 import { TimeInterval } from "../../generated/billing";
-import type { RunningEmulator } from "../src/index";
-import { auth, call, connect, encrypt, expectCode, newOrg, newUser, start, upload, type Client } from "./helpers";
+import { auth, call, connect, encrypt, expectCode, newOrg, newUser, start, upload, useEmulator } from "./helpers";
 
 const THRESHOLD = 64 * 1024;
 const MB = 1024 * 1024;
 
 describe("Billing (end to end)", () => {
-  let emu: RunningEmulator;
-  let client: Client;
 
-  before(async () => {
-    emu = await start({ largeTrafficBytes: THRESHOLD });
-    client = connect(emu);
-  });
-  after(async () => {
-    client.close();
-    await emu.stop();
-  });
+  const fx = useEmulator({ largeTrafficBytes: THRESHOLD });
 
   it("gives a fresh organization a free current period, one payment and no large traffic", async () => {
     const before = Date.now();
-    const org = await newOrg(client);
-    const d = await call(client, "getBillingDetails", {}, org.md);
+    const org = await newOrg(fx.client);
+    const d = await call(fx.client, "getBillingDetails", {}, org.md);
     assert.ok(d.periodStart.getTime() >= before - 1000 && d.periodStart.getTime() <= Date.now());
     const start = d.periodStart as Date;
     assert.deepEqual(d.periodEnd, new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)));
@@ -39,17 +29,17 @@ describe("Billing (end to end)", () => {
     assert.equal(d.traffic.tier, "Network Traffic Free");
     assert.equal(d.billingFrequency.frequency, TimeInterval.MONTHLY);
     assert.deepEqual(d.billingFrequency.validFrom, start);
-    const info = await call(client, "getAccountInfo", {}, org.md);
+    const info = await call(fx.client, "getAccountInfo", {}, org.md);
     assert.equal(info.payments.length, 1);
     assert.equal(info.payments[0].status, "No Payment");
-    assert.deepEqual((await call(client, "getLargeTraffic", {}, org.md)).largeTraffic, []);
+    assert.deepEqual((await call(fx.client, "getLargeTraffic", {}, org.md)).largeTraffic, []);
   });
 
   it("meters real traffic and storage; the costs add up to the total", async () => {
-    const org = await newOrg(client);
-    await upload(client, org.md, "a.txt", Buffer.alloc(300 * 1024, "lorem ipsum "));
-    await call(client, "listDocuments", {}, org.md);
-    const d = await call(client, "getBillingDetails", { at: new Date() }, org.md);
+    const org = await newOrg(fx.client);
+    await upload(fx.client, org.md, "a.txt", Buffer.alloc(300 * 1024, "lorem ipsum "));
+    await call(fx.client, "listDocuments", {}, org.md);
+    const d = await call(fx.client, "getBillingDetails", { at: new Date() }, org.md);
     assert.ok(d.traffic.incoming >= 300 / 1024, `incoming ${d.traffic.incoming} MB`);
     assert.ok(d.traffic.outgoing > 0);
     assert.ok(d.documents.size >= 0);
@@ -57,24 +47,24 @@ describe("Billing (end to end)", () => {
   });
 
   it("answers NOT_FOUND before registration and after the current period", async () => {
-    const org = await newOrg(client);
-    await expectCode(call(client, "getBillingDetails", { at: new Date("2001-01-01T00:00:00Z") }, org.md), status.NOT_FOUND, "at");
-    await expectCode(call(client, "getLargeTraffic", { at: new Date(Date.now() + 400 * 24 * 3600 * 1000) }, org.md), status.NOT_FOUND, "at");
+    const org = await newOrg(fx.client);
+    await expectCode(call(fx.client, "getBillingDetails", { at: new Date("2001-01-01T00:00:00Z") }, org.md), status.NOT_FOUND, "at");
+    await expectCode(call(fx.client, "getLargeTraffic", { at: new Date(Date.now() + 400 * 24 * 3600 * 1000) }, org.md), status.NOT_FOUND, "at");
   });
 
   it("validates and schedules the next billing frequency", async () => {
-    const org = await newOrg(client);
-    await expectCode(call(client, "setNextBillingFrequency", { frequency: TimeInterval.UNDEFINED }, org.md), status.INVALID_ARGUMENT, "frequency");
+    const org = await newOrg(fx.client);
+    await expectCode(call(fx.client, "setNextBillingFrequency", { frequency: TimeInterval.UNDEFINED }, org.md), status.INVALID_ARGUMENT, "frequency");
     await expectCode(
-      call(client, "setNextBillingFrequency", { frequency: TimeInterval.YEARLY, validFrom: new Date("2001-01-01T00:00:00Z") }, org.md),
+      call(fx.client, "setNextBillingFrequency", { frequency: TimeInterval.YEARLY, validFrom: new Date("2001-01-01T00:00:00Z") }, org.md),
       status.INVALID_ARGUMENT,
       "validFrom",
     );
-    const { periodEnd } = await call(client, "getBillingDetails", {}, org.md);
-    const next = await call(client, "setNextBillingFrequency", { frequency: TimeInterval.YEARLY, validFrom: new Date() }, org.md);
+    const { periodEnd } = await call(fx.client, "getBillingDetails", {}, org.md);
+    const next = await call(fx.client, "setNextBillingFrequency", { frequency: TimeInterval.YEARLY, validFrom: new Date() }, org.md);
     assert.equal(next.nextBillingFrequency.frequency, TimeInterval.YEARLY);
     assert.deepEqual(next.nextBillingFrequency.validFrom, periodEnd);
-    const list = (await call(client, "getBillingFrequencyList", {}, org.md)).billingFrequencyList;
+    const list = (await call(fx.client, "getBillingFrequencyList", {}, org.md)).billingFrequencyList;
     assert.deepEqual(list.map((f: { frequency: TimeInterval }) => f.frequency), [TimeInterval.MONTHLY, TimeInterval.YEARLY]);
   });
 
@@ -106,11 +96,11 @@ describe("Billing (end to end)", () => {
   });
 
   it("reports a stream that crossed the large-traffic threshold, with the caller, kind and URI", async () => {
-    const org = await newOrg(client);
-    const bob = await newUser(client, org.md, org.orgId);
-    await upload(client, org.md, "small.txt", Buffer.alloc(THRESHOLD / 2, 1)); // below the threshold
-    await encrypt(client, bob.md, "big.bin", Buffer.alloc(THRESHOLD + 1024, 7), 16 * 1024, "pipelined");
-    const r = await call(client, "getLargeTraffic", {}, org.md);
+    const org = await newOrg(fx.client);
+    const bob = await newUser(fx.client, org.md, org.orgId);
+    await upload(fx.client, org.md, "small.txt", Buffer.alloc(THRESHOLD / 2, 1)); // below the threshold
+    await encrypt(fx.client, bob.md, "big.bin", Buffer.alloc(THRESHOLD + 1024, 7), 16 * 1024, "pipelined");
+    const r = await call(fx.client, "getLargeTraffic", {}, org.md);
     assert.equal(r.largeTraffic.length, 1);
     const [event] = r.largeTraffic;
     assert.equal(event.userID, bob.userId);
@@ -118,7 +108,7 @@ describe("Billing (end to end)", () => {
     assert.equal(event.URI, "/proto.StrongDocService/EncryptDocumentStream");
     assert.ok(event.incoming >= THRESHOLD / MB && event.outgoing >= THRESHOLD / MB);
     assert.ok(event.time instanceof Date);
-    const d = await call(client, "getBillingDetails", {}, org.md);
+    const d = await call(fx.client, "getBillingDetails", {}, org.md);
     assert.deepEqual(r.periodStart, d.periodStart);
   });
 });

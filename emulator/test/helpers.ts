@@ -1,5 +1,6 @@
 // Test helpers: start a real emulator on 127.0.0.1:0 over real TLS (low scrypt cost), a real
 // gRPC client built from the generated service definition, and promise wrappers for calls.
+import { after, before } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { StrongDocServiceService } from "../../generated/strongdoc";
 import * as accounts from "../../generated/accounts";
@@ -46,6 +47,41 @@ const ClientCtor = grpc.makeGenericClientConstructor(partialDefinition as any, "
 /** Starts an emulator for a test (temp data dir unless given). */
 export function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ port: 0, quiet: true, scrypt: TEST_SCRYPT, ...options });
+}
+
+/** An emulator and a client shared by the tests of one file or suite (see {@link useEmulator}). */
+export interface EmulatorFixture {
+  /** The running emulator (set once the `before` hook has run). */
+  readonly emu: RunningEmulator;
+  /** A client connected to it. */
+  readonly client: Client;
+}
+
+/**
+ * Registers `before`/`after` hooks that start an emulator with `options` and connect a client,
+ * then close both. Call it at the top level of a test file or inside a `describe`.
+ */
+export function useEmulator(options: EmulatorOptions = {}): EmulatorFixture {
+  let emu: RunningEmulator | undefined;
+  let client: Client | undefined;
+  before(async () => {
+    emu = await start(options);
+    client = connect(emu);
+  });
+  after(async () => {
+    client?.close();
+    await emu?.stop();
+  });
+  return {
+    get emu() {
+      if (!emu) throw new Error("useEmulator: the emulator is not started yet (use it inside a test or hook)");
+      return emu;
+    },
+    get client() {
+      if (!client) throw new Error("useEmulator: the client is not connected yet (use it inside a test or hook)");
+      return client;
+    },
+  };
 }
 
 /** A client trusting the emulator's CA. */
