@@ -87,7 +87,7 @@ async function main(): Promise<number> {
   try {
     if (only.has("stream") || only.has("rtt") || only.has("memory") || only.has("unary")) {
       log(`starting the emulator (data in ${tmpDir})`);
-      // BENCH_EMULATOR=bench/emulator-tuned.ts measures the server-window proposal (what-if runs only).
+      // BENCH_EMULATOR=<script> runs another emulator entry point (what-if runs only).
       const emulatorScript = process.env.BENCH_EMULATOR || "emulator/src/cli.ts";
       emulator = await startServer(emulatorScript, ["--port", "0", "--data-dir", join(tmpDir, "emulator"), "--quiet"], "emulator");
       const account = await createBenchAccount(emulator.endpoint);

@@ -1,7 +1,7 @@
 // Tuning experiments behind bench/RESULTS.md's tuning log: facade streaming throughput and peak RSS
 // for variants of the client (patched copies of src/ via BENCH_FACADE_DIR) and of the server's
-// HTTP/2 receive windows (bench/emulator-tuned.ts), interleaved and repeated, medians printed.
-// Usage: npx tsx bench/tune.ts [--variants label=dir,label=@raw,label=@raw-fast,label=@lockstep] [--server-windows 0,4194304]
+// HTTP/2 receive windows (the emulator's --receive-window), interleaved and repeated, medians printed.
+// Usage: npx tsx bench/tune.ts [--variants label=dir,label=@raw,label=@raw-fast,label=@lockstep] [--server-windows 65535,4194304]
 //        [--ops upload,download,encrypt,decrypt] [--mib 64] [--reps 2] [--chunk B]
 //        [--client-window B (raw/lockstep variants)] [--rtt-ms N (through bench/delay-proxy.ts)]   (a variant "label=" is the current src/)
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const { values: a } = parseArgs({
     options: {
       variants: { type: "string", default: "current=" },
-      "server-windows": { type: "string", default: "0" },
+      "server-windows": { type: "string", default: "4194304" },
       ops: { type: "string", default: "upload,download,encrypt,decrypt" },
       mib: { type: "string", default: "64" },
       reps: { type: "string", default: "2" },
@@ -38,10 +38,7 @@ async function main(): Promise<void> {
   const chunk = a.chunk!;
   for (const win of a["server-windows"]!.split(",").map(Number)) {
     const tmp = mkdtempSync(join(tmpdir(), "strongdoc-tune-"));
-    const emu = await startServer("bench/emulator-tuned.ts", ["--port", "0", "--data-dir", join(tmp, "emu"), "--quiet"], "emulator", 60_000, {
-      BENCH_SERVER_STREAM_WINDOW: String(win),
-      BENCH_SERVER_CONN_WINDOW: String(win * 2),
-    });
+    const emu = await startServer("emulator/src/cli.ts", ["--port", "0", "--data-dir", join(tmp, "emu"), "--quiet", "--receive-window", String(win)], "emulator");
     const rtt = Number(a["rtt-ms"]);
     const proxy = rtt > 0 ? await startDelayProxy(emu.endpoint, rtt / 2) : undefined;
     try {

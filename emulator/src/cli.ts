@@ -2,6 +2,7 @@
 // (STRONGDOC_HOST/PORT/CA_FILE and STRONGDOC_EMULATOR_HOST), and stops cleanly on SIGINT/SIGTERM.
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorOptions } from "./index";
+import { receiveWindows } from "./flow-control";
 
 /** Hosts that the minted certificate names as "localhost" too. */
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -17,6 +18,8 @@ const USAGE = `Usage: strongdoc-emulator [options]
   --large-traffic-bytes N      large-traffic threshold per call and direction
                                (default: $STRONGDOC_EMULATOR_LARGE_TRAFFIC_BYTES or 512 MiB)
   --same-name new|replace      same-name uploads make a new document (default) or replace
+  --receive-window BYTES       HTTP/2 receive window per stream (connection: twice that);
+                               default 4194304, 65535 = HTTP/2's default
   --quiet                      do not log one line per call
   -h, --help                   show this help
 
@@ -44,6 +47,7 @@ export function parseCli(argv: string[]): EmulatorOptions | "help" {
       "tls-key": { type: "string" },
       "large-traffic-bytes": { type: "string" },
       "same-name": { type: "string" },
+      "receive-window": { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -62,6 +66,7 @@ export function parseCli(argv: string[]): EmulatorOptions | "help" {
     tlsKey: values["tls-key"],
     largeTrafficBytes: values["large-traffic-bytes"] === undefined ? undefined : positiveInt("--large-traffic-bytes", values["large-traffic-bytes"], 1),
     sameNameUpload: sameName as "new" | "replace" | undefined,
+    receiveWindowBytes: values["receive-window"] === undefined ? undefined : receiveWindows("--receive-window", positiveInt("--receive-window", values["receive-window"], 1)).stream,
     quiet: values.quiet,
   };
 }

@@ -10,6 +10,7 @@ import { BLOB_DIR, BlobStore } from "./store/blobs";
 import { lockDataDir } from "./store/lock";
 import { TokenService } from "./auth";
 import { createServer, InFlightCalls } from "./server";
+import { HTTP2_DEFAULT_WINDOW_BYTES, STREAM_WINDOW_BYTES, receiveWindows, widenReceiveWindows } from "./flow-control";
 import { hasLegacySearchIndex, reindexStoredDocuments } from "./search/reindex";
 import { ensureTlsMaterial, loadTlsFiles, type TlsMaterial } from "./tls";
 import { DEFAULT_SCRYPT, type ScryptParams } from "./passwords";
@@ -49,6 +50,9 @@ export interface EmulatorOptions {
   /** Large-traffic threshold in bytes per direction per call. Default: env
    *  STRONGDOC_EMULATOR_LARGE_TRAFFIC_BYTES, else 512 MiB. */
   largeTrafficBytes?: number;
+  /** HTTP/2 receive window of each stream, in bytes (the connection gets twice that). Default
+   *  4 MiB; 65535 keeps HTTP/2's default, which limits uploads to 64 KiB per round trip. */
+  receiveWindowBytes?: number;
   /** Silence the per-call log line. */
   quiet?: boolean;
   /** Where log lines go. Default: stderr. */
@@ -124,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = options.port ?? 9090;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`port: expected 0..65535, got ${port}`);
   if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) throw new Error("tlsCert and tlsKey must be given together");
+  const windows = receiveWindows("receiveWindowBytes", options.receiveWindowBytes ?? STREAM_WINDOW_BYTES);
   const temporary = options.dataDir === undefined;
   const dataDir = temporary ? mkdtempSync(join(tmpdir(), "strongdoc-emulator-")) : resolve(options.dataDir!);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -180,6 +185,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         err ? fail(new Error(`cannot listen on ${hostPort(host, port)}: ${err.message}`)) : ok(p),
       ),
     );
+    if (windows.stream !== HTTP2_DEFAULT_WINDOW_BYTES && widenReceiveWindows(srv, windows) === 0) emu.warn("could not widen the HTTP/2 receive windows (grpc-js internals changed); streams stay at 64 KiB per round trip");
     const openDb = db;
     let stopped: Promise<void> | undefined;
     return {

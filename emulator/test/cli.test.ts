@@ -11,7 +11,7 @@ import { call, connect, newOrg } from "./helpers";
 import type { RunningEmulator } from "../src/index";
 
 test("parseCli maps flags to options and rejects bad ones", () => {
-  assert.deepEqual(parseCli(["--host", "::1", "--port", "0", "--data-dir", "d", "--large-traffic-bytes", "2048", "--quiet", "--same-name", "replace"]), {
+  assert.deepEqual(parseCli(["--host", "::1", "--port", "0", "--data-dir", "d", "--large-traffic-bytes", "2048", "--quiet", "--same-name", "replace", "--receive-window", "1048576"]), {
     host: "::1",
     port: 0,
     dataDir: "d",
@@ -20,6 +20,7 @@ test("parseCli maps flags to options and rejects bad ones", () => {
     tlsKey: undefined,
     largeTrafficBytes: 2048,
     sameNameUpload: "replace",
+    receiveWindowBytes: 1048576,
     quiet: true,
   });
   assert.equal(parseCli(["--help"]), "help");
@@ -28,6 +29,8 @@ test("parseCli maps flags to options and rejects bad ones", () => {
   assert.throws(() => parseCli(["--tls-cert", "a"]), /--tls-key/);
   assert.throws(() => parseCli(["--large-traffic-bytes", "0"]), /--large-traffic-bytes/);
   assert.throws(() => parseCli(["--same-name", "maybe"]), /--same-name/);
+  assert.throws(() => parseCli(["--receive-window", "1000"]), /--receive-window: expected an integer from 65535/);
+  assert.throws(() => parseCli(["--receive-window", String(2 ** 31)]), /--receive-window/);
   assert.throws(() => parseCli(["--what"]), /Unknown option/);
 });
 
