@@ -22,11 +22,13 @@ export interface StreamOpResult {
   ratioVsLockstep: number;
   /** Client CPU (user + system) per MiB moved, median, ms: facade, raw, lockstep. */
   cpuMsPerMiB: { facade: number; raw: number; lockstep: number };
+  /** Emulator CPU per MiB moved during the same runs (connect and warm-up call included), median, ms. */
+  emulatorCpuMsPerMiB: { facade: number; raw: number; lockstep: number };
   /** Facade child's peak RSS (max over repetitions), MiB. */
   facadePeakRssMiB: number;
   /** What the lock-step baseline is for this operation. */
   lockstepIs: string;
-  runs: Array<Pick<StreamResult, "mode" | "mbps" | "seconds" | "chunk" | "cpuMsPerMiB" | "peakRssMiB">>;
+  runs: Array<Pick<StreamResult, "mode" | "mbps" | "seconds" | "chunk" | "cpuMsPerMiB" | "peakRssMiB"> & { emulatorCpuMsPerMiB: number }>;
 }
 
 /** What each lock-step baseline means (see bench/README.md). */
@@ -50,9 +52,11 @@ export async function streamSection(
   const bytes = override.bytes ?? config.streamBytes;
   const reps = override.reps ?? config.reps;
   const label = override.label ?? "stream";
-  const run = (op: Op, mode: Mode, extra: string[] = []) => {
+  const run = async (op: Op, mode: Mode, extra: string[] = []) => {
     const chunk = op === "upload" && mode === "lockstep" ? config.uploadLockstepChunkBytes : config.chunkBytes;
-    return runClientChild<StreamResult>("bench/client-stream.ts", ["--op", op, "--mode", mode, "--bytes", String(bytes), "--chunk", String(chunk), ...extra], env);
+    const cpu0 = ctx.emulator.cpuMs();
+    const r = await runClientChild<StreamResult>("bench/client-stream.ts", ["--op", op, "--mode", mode, "--bytes", String(bytes), "--chunk", String(chunk), ...extra], env);
+    return { ...r, emulatorCpuMsPerMiB: (ctx.emulator.cpuMs() - cpu0) / (r.bytes / 2 ** 20) };
   };
 
   // Inputs for download and decrypt: a stored document and a ciphertext file (not timed).
@@ -70,17 +74,18 @@ export async function streamSection(
     ["lockstep", "facade", "raw"],
   ];
   for (const op of STREAM_OPS) {
-    const runs: StreamResult[] = [];
+    const runs: Array<StreamResult & { emulatorCpuMsPerMiB: number }> = [];
     for (let rep = 0; rep < reps; rep++) {
       for (const mode of rotations[rep % rotations.length]!) {
         const r = await run(op, mode, extraFor(op));
-        log(`${label}: ${op.padEnd(8)} ${mode.padEnd(8)} ${r.mbps.toFixed(1).padStart(7)} MB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB  peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
+        log(`${label}: ${op.padEnd(8)} ${mode.padEnd(8)} ${r.mbps.toFixed(1).padStart(7)} MB/s  CPU ${r.cpuMsPerMiB.toFixed(2)} ms/MiB (emulator ${r.emulatorCpuMsPerMiB.toFixed(2)})  peak RSS ${r.peakRssMiB.toFixed(0)} MiB`);
         runs.push(r);
       }
     }
     const med = (mode: Mode) => median(runs.filter((r) => r.mode === mode).map((r) => r.mbps));
     const [f, raw, lock] = [med("facade"), med("raw"), med("lockstep")];
     const cpu = (mode: Mode) => median(runs.filter((r) => r.mode === mode).map((r) => r.cpuMsPerMiB));
+    const emuCpu = (mode: Mode) => median(runs.filter((r) => r.mode === mode).map((r) => r.emulatorCpuMsPerMiB));
     out[op] = {
       mbps: round(f),
       rawMbps: round(raw),
@@ -88,14 +93,16 @@ export async function streamSection(
       ratioVsRaw: round(f / raw, 3),
       ratioVsLockstep: round(f / lock, 3),
       cpuMsPerMiB: { facade: round(cpu("facade"), 3), raw: round(cpu("raw"), 3), lockstep: round(cpu("lockstep"), 3) },
+      emulatorCpuMsPerMiB: { facade: round(emuCpu("facade"), 3), raw: round(emuCpu("raw"), 3), lockstep: round(emuCpu("lockstep"), 3) },
       facadePeakRssMiB: round(Math.max(...runs.filter((r) => r.mode === "facade").map((r) => r.peakRssMiB)), 1),
       lockstepIs: LOCKSTEP_MEANING[op],
-      runs: runs.map(({ mode, mbps, seconds, chunk, cpuMsPerMiB, peakRssMiB }) => ({
+      runs: runs.map(({ mode, mbps, seconds, chunk, cpuMsPerMiB, emulatorCpuMsPerMiB, peakRssMiB }) => ({
         mode,
         mbps: round(mbps),
         seconds: round(seconds, 3),
         chunk,
         cpuMsPerMiB: round(cpuMsPerMiB, 3),
+        emulatorCpuMsPerMiB: round(emulatorCpuMsPerMiB, 3),
         peakRssMiB: round(peakRssMiB, 1),
       })),
     };
