@@ -32,11 +32,11 @@ export function renderMarkdown(r: BenchResults): string {
   for (const t of r.targets) L.push(`| \`${t.name}\` | ${fmt(t.value)} | ${t.target} | ${passMark(t.pass)} | ${t.note ?? ""} |`);
   if (r.stream) {
     L.push("", "### Streaming throughput (payload MB/s, 10^6 B/s)", "");
-    L.push("| Operation | facade | raw | lockstep | facade ÷ raw | facade ÷ lockstep | client CPU ms/MiB facade / raw / lockstep | facade peak RSS (MiB) |");
-    L.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+    L.push("| Operation | facade | raw | lockstep | facade ÷ raw | facade ÷ lockstep | client CPU ms/MiB facade / raw / lockstep | emulator CPU ms/MiB facade / raw / lockstep | facade peak RSS (MiB) |");
+    L.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const [op, s] of Object.entries(r.stream)) {
-      const c = s.cpuMsPerMiB;
-      L.push(`| ${op} | ${fmt(s.mbps, 1)} | ${fmt(s.rawMbps, 1)} | ${fmt(s.lockstepMbps, 1)} | ${fmt(s.ratioVsRaw)} | ${fmt(s.ratioVsLockstep)} | ${fmt(c.facade)} / ${fmt(c.raw)} / ${fmt(c.lockstep)} | ${fmt(s.facadePeakRssMiB, 0)} |`);
+      const [c, e] = [s.cpuMsPerMiB, s.emulatorCpuMsPerMiB];
+      L.push(`| ${op} | ${fmt(s.mbps, 1)} | ${fmt(s.rawMbps, 1)} | ${fmt(s.lockstepMbps, 1)} | ${fmt(s.ratioVsRaw)} | ${fmt(s.ratioVsLockstep)} | ${fmt(c.facade)} / ${fmt(c.raw)} / ${fmt(c.lockstep)} | ${fmt(e.facade)} / ${fmt(e.raw)} / ${fmt(e.lockstep)} | ${fmt(s.facadePeakRssMiB, 0)} |`);
     }
     L.push("", "Lock-step baselines:", "");
     for (const [op, s] of Object.entries(r.stream)) L.push(`- ${op}: ${s.lockstepIs}.`);
