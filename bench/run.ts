@@ -26,7 +26,7 @@ type Section = (typeof SECTIONS)[number];
 
 /** Sizes for a full run, --quick and --smoke. */
 function configFor(mode: "full" | "quick" | "smoke", reps?: number): BenchConfig {
-  const base = { chunkBytes: DEFAULT_CHUNK_SIZE, uploadLockstepChunkBytes: 10_000, rttBytes: 16 * MiB, memoryOps: ["upload", "download", "encrypt"] as BenchConfig["memoryOps"] };
+  const base = { chunkBytes: DEFAULT_CHUNK_SIZE, uploadLockstepChunkBytes: 10_000, unaryDocuments: 20, rttBytes: 16 * MiB, memoryOps: ["upload", "download", "encrypt"] as BenchConfig["memoryOps"] };
   if (mode === "smoke") {
     return { ...base, quick: true, streamBytes: 2 * MiB, reps: reps ?? 1, memorySmallBytes: 1 * MiB, memoryLargeBytes: 4 * MiB, unarySeconds: 0.3, rttMs: 0 };
   }

@@ -20,6 +20,8 @@ export interface BenchConfig {
   memoryOps: Array<"upload" | "download" | "encrypt">;
   /** Seconds each unary measurement runs. */
   unarySeconds: number;
+  /** Documents in the unary section's own account: the length of every listDocuments answer. */
+  unaryDocuments: number;
   /** Round trip added by bench/delay-proxy.ts for the RTT section (0: section skipped, as in --quick). */
   rttMs: number;
   /** Bytes per streaming measurement in the RTT section. */

@@ -25,7 +25,7 @@ import type {
   GetUserInfoReq,
   GetUserInfoResp,
 } from "../../generated/accounts";
-import type { ListDocumentsReq, ListDocumentsResp } from "../../generated/document";
+import type { ListDocumentsReq, ListDocumentsResp, UploadDocReq, UploadDocResp } from "../../generated/document";
 
 /** Where a bench client connects: loopback host, port and the PEM file of the emulator's CA. */
 export interface Endpoint {
@@ -47,6 +47,7 @@ export interface RawClient extends grpc.Client {
   login: Unary<LoginReq, LoginResp>;
   getUserInfo: Unary<GetUserInfoReq, GetUserInfoResp>;
   listDocuments: Unary<ListDocumentsReq, ListDocumentsResp>;
+  uploadDocument: Unary<UploadDocReq, UploadDocResp>;
   uploadDocumentStream(
     metadata: grpc.Metadata,
     callback: (err: grpc.ServiceError | null, resp?: UploadDocStreamResp) => void,

@@ -23,7 +23,7 @@ export function renderMarkdown(r: BenchResults): string {
   );
   L.push(
     `Config: streams ${mib(c.streamBytes)} in ${c.chunkBytes / 1024} KiB chunks (upload lock-step baseline: ${c.uploadLockstepChunkBytes} B), ` +
-      `${c.reps} repetition(s) per mode, median; memory ${mib(c.memorySmallBytes)} vs ${mib(c.memoryLargeBytes)}; unary ${c.unarySeconds} s per measurement` +
+      `${c.reps} repetition(s) per mode, median; memory ${mib(c.memorySmallBytes)} vs ${mib(c.memoryLargeBytes)}; unary ${c.unarySeconds} s per measurement (listDocuments lists ${c.unaryDocuments} documents)` +
       `${c.rttMs ? `; RTT section ${c.rttMs} ms, ${mib(c.rttBytes)}` : ""}. ` +
       "Client and emulator are separate processes on loopback over TLS.",
     "",

@@ -1,7 +1,8 @@
-// Creates the benchmark's account on a fresh server: registers an organization with its admin
-// user and logs in, through the raw generated client. Returns the admin's token.
+// Creates the benchmark's accounts on a fresh server: registers an organization with its admin
+// user and logs in, through the raw generated client, and can give an account a fixed set of
+// small documents (what the unary section's listDocuments lists).
 import { randomBytes } from "node:crypto";
-import { openRawClient, unary, type Endpoint } from "./grpc";
+import { bearer, openRawClient, unary, type Endpoint } from "./grpc";
 
 /** Registers a new organization (random name) and returns `{ orgId, userId, token }`. */
 export async function createBenchAccount(ep: Endpoint): Promise<{ orgId: string; userId: string; token: string }> {
@@ -24,6 +25,19 @@ export async function createBenchAccount(ep: Endpoint): Promise<{ orgId: string;
     });
     const { token } = await unary(client, client.login, { userID: reg.userID, password, orgID: reg.orgID });
     return { orgId: reg.orgID, userId: reg.userID, token };
+  } finally {
+    client.close();
+  }
+}
+
+/** Uploads `count` small text documents (about 1 KiB each) with the unary UploadDocument RPC. */
+export async function seedDocuments(ep: Endpoint, token: string, count: number): Promise<void> {
+  const client = openRawClient(ep);
+  try {
+    for (let i = 0; i < count; i++) {
+      const plaintext = `Bench document ${i}: ${"lorem ipsum dolor sit amet ".repeat(38)}`;
+      await unary(client, client.uploadDocument, { docName: `bench-list-${i}.txt`, plaintext }, bearer(token));
+    }
   } finally {
     client.close();
   }

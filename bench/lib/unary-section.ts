@@ -1,6 +1,7 @@
 // Section 3, unary calls: getUserInfo and listDocuments with 1 and 32 concurrent callers on the
 // facade's reused channel vs a fresh channel + TLS handshake per call (the historical Python way).
 import { runClientChild } from "./child";
+import { createBenchAccount, seedDocuments } from "./setup";
 import type { BenchContext } from "./context";
 import { round } from "./stats";
 import type { UnaryResult } from "../client-unary";
@@ -19,9 +20,15 @@ export interface UnarySectionResult {
   detail: Array<Omit<UnaryResult, "peakRssMiB"> & { emulatorCpuMsPerCall: number; reuseSpeedup?: number }>;
 }
 
-/** Runs section 3. */
+/**
+ * Runs section 3 in an account of its own holding `config.unaryDocuments` small documents, so
+ * listDocuments answers the same list whatever the other sections left behind.
+ */
 export async function unarySection(ctx: BenchContext): Promise<UnarySectionResult> {
-  const { config, env, log } = ctx;
+  const { config, log } = ctx;
+  const account = await createBenchAccount(ctx.emulator.endpoint);
+  await seedDocuments(ctx.emulator.endpoint, account.token, config.unaryDocuments);
+  const env = { ...ctx.env, BENCH_TOKEN: account.token };
   const detail: UnarySectionResult["detail"] = [];
   const speedups: Record<number, number[]> = { 1: [], 32: [] };
   for (const rpc of ["getUserInfo", "listDocuments"] as const) {
