@@ -3,12 +3,14 @@ import { spawn } from "node:child_process";
 import { REPO_ROOT } from "./server-process";
 
 /**
- * Spawns `node --import tsx <script> ...args` with `env`, collects stdout, and parses it (or its
+ * Spawns `node [$BENCH_CLIENT_NODE_ARGS] --import tsx <script> ...args` with `env`, collects stdout, and parses it (or its
  * last line) as JSON. Rejects with the child's stderr if it fails or times out.
  */
 export function runClientChild<T>(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 600_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    // BENCH_CLIENT_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+    const nodeArgs = (env.BENCH_CLIENT_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], {
       cwd: REPO_ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],
