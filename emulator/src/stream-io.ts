@@ -1,9 +1,13 @@
 // Message plumbing shared by the server wrapper and the streaming handlers: byte counting through
 // the (de)serializers, malformed-request detection (including strings that are not valid UTF-8),
-// cancellation-aware reading, and writing with back-pressure.
+// the fewer-copies codecs of the four document streams (request data handed out as a view of the
+// received message, reply data copied once), cancellation-aware reading, and writing with
+// back-pressure.
 import { status } from "@grpc/grpc-js";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import type { Readable, Writable } from "node:stream";
+import { StrongDocServiceService } from "../../generated/strongdoc";
+import { idAndPayloadMessage, stringOrBytes, type Payload } from "../../src/stream-codec";
 import { ApiError, invalidArgument } from "./errors";
 import type { CallInfo } from "./context";
 
@@ -76,19 +80,56 @@ function invalidStringPath(value: unknown, path: string): string | undefined {
 }
 
 /**
+ * A decoder of a stream request `{ oneof <oneof> { string <text> = 1; bytes <data> = 2; } }` that
+ * gives the generated decoder's object, except that the data is a view of the received message
+ * rather than a copy (grpc-js hands each message over in a buffer of its own, never reused).
+ */
+function oneofRequest(oneof: string, text: string, data: string): (reader: BinaryReader) => object {
+  return (reader) => {
+    const f = stringOrBytes(reader);
+    return { [oneof]: f === undefined ? undefined : f.field === 1 ? { $case: text, [text]: f.text } : { $case: data, [data]: f.data } };
+  };
+}
+
+/**
+ * A reply of a document stream as the handlers build it: the generated `{ docID, <data> }`, where
+ * the data may also be a list of parts, joined only into the serialized message.
+ */
+export type StreamReply<K extends string> = { docID: string } & { [P in K]: Payload };
+
+/** An encoder of a document-stream reply `{ docID = 1; <data> = 2 }` with one copy of the data. */
+function replyEncoder(data: string): (value: any) => Buffer {
+  return (value) => idAndPayloadMessage(value.docID, value[data]);
+}
+
+const svc = StrongDocServiceService;
+/** The fewer-copies codecs, by method path; each gives the bytes or object of the generated one. */
+const STREAM_CODECS: Record<string, { decode?: (reader: BinaryReader) => object; encode?: (value: any) => Buffer }> = {
+  [svc.uploadDocumentStream.path]: { decode: oneofRequest("NameOrData", "docName", "plaintext") },
+  [svc.downloadDocumentStream.path]: { encode: replyEncoder("plaintext") },
+  [svc.encryptDocumentStream.path]: { decode: oneofRequest("NameOrData", "docName", "plaintext"), encode: replyEncoder("ciphertext") },
+  [svc.decryptDocumentStream.path]: { decode: oneofRequest("IdOrData", "docID", "ciphertext"), encode: replyEncoder("plaintext") },
+};
+
+/**
  * Returns a copy of a method definition whose deserializer never throws (a bad message becomes a
  * MALFORMED marker, a string field that is not valid UTF-8 an INVALID_UTF8 marker, both answered
- * with INVALID_ARGUMENT) and whose (de)serializers count bytes.
+ * with INVALID_ARGUMENT) and whose (de)serializers count bytes. The four document streams get the
+ * fewer-copies codecs (same objects and bytes as the generated ones; the replies' data may be a
+ * list of parts, see {@link StreamReply}).
  */
 export function instrument(def: MethodDefinition): MethodDefinition {
+  const fast = STREAM_CODECS[def.path];
+  // The generated decode(input) uses `input` itself when it is a BinaryReader.
+  const decode = fast?.decode ?? ((reader: BinaryReader) => def.requestDeserialize(reader as unknown as Buffer));
+  const encode = fast?.encode ?? def.responseSerialize;
   return {
     ...def,
     requestDeserialize(bytes: Buffer) {
       let msg: any;
       try {
         const reader = new StrictUtf8Reader(bytes);
-        // The generated decode(input) uses `input` itself when it is a BinaryReader.
-        msg = def.requestDeserialize(reader as unknown as Buffer);
+        msg = decode(reader);
         if (reader.invalidUtf8) msg = { [INVALID_UTF8]: invalidStringPath(msg, "") ?? "request" };
       } catch (e) {
         msg = { [MALFORMED]: (e as Error).message ?? String(e) };
@@ -97,7 +138,7 @@ export function instrument(def: MethodDefinition): MethodDefinition {
       return msg;
     },
     responseSerialize(value: any) {
-      const bytes = def.responseSerialize(value);
+      const bytes = encode(value);
       const sink = value?.[SINK] as CallInfo | undefined;
       if (sink) sink.bytesOut += bytes.length;
       return bytes;

@@ -1,0 +1,210 @@
+// The emulator's fewer-copies codecs for the four document streams give the same results as the
+// generated codecs: request decoding through instrument() (data as views, strict UTF-8, the
+// MALFORMED/INVALID_UTF8/WIRE_SIZE markers) against the generic path; reply encoding (also from
+// parts) against the generated encoders, with byte counting; and, over real gRPC with raw bytes,
+// odd messages to the stream RPCs.
+import assert from "node:assert/strict";
+import { randomBytes, randomUUID } from "node:crypto";
+import { after, before, describe, it, test } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { StrongDocServiceService as svc } from "../../generated/strongdoc";
+import { DecryptDocStreamResp, EncryptDocStreamResp } from "../../generated/documentNoStore";
+import { INVALID_UTF8, MALFORMED, SINK, WIRE_SIZE, instrument, type MethodDefinition } from "../src/stream-io";
+import { FRAME_PLAINTEXT_MAX } from "../src/crypto/stream-cipher";
+import type { CallInfo } from "../src/context";
+import { LogTap, connect, newOrg, start, type Client } from "./helpers";
+import type { RunningEmulator } from "../src/index";
+
+const MiB = 1024 * 1024;
+
+/** A protobuf field: tag (field `no`, wire type `wire`) then `body` as is. */
+function f(no: number, wire: number, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(varint((no << 3) | wire)), body]);
+}
+/** A length-delimited field. */
+function ld(no: number, body: Buffer): Buffer {
+  return f(no, 2, Buffer.concat([Buffer.from(varint(body.length)), body]));
+}
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return out;
+}
+
+/** Splits `data` at random points (pieces of 1 byte to `max` bytes). */
+function randomSplit(data: Buffer, max: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let off = 0; off < data.length; ) {
+    const n = Math.min(data.length - off, 1 + Math.floor(Math.random() * max));
+    out.push(data.subarray(off, off + n));
+    off += n;
+  }
+  return out;
+}
+
+const asDef = (d: unknown) => d as MethodDefinition;
+/** instrument() as it treats every other method: the generated decoder with the strict reader. */
+const generic = (d: unknown) => instrument({ ...asDef(d), path: `${asDef(d).path}#generic` });
+
+describe("instrument(): stream requests decode as on the generic path", () => {
+  const streams = [
+    { name: "upload", def: svc.uploadDocumentStream, text: "docName" },
+    { name: "encrypt", def: svc.encryptDocumentStream, text: "docName" },
+    { name: "decrypt", def: svc.decryptDocumentStream, text: "docID" },
+  ];
+  const BAD = Buffer.from([0x6e, 0xff, 0x6d]);
+  const name = ld(1, Buffer.from("ünï.txt"));
+  const data = ld(2, randomBytes(1000));
+  const corpus: Buffer[] = [
+    Buffer.alloc(0),
+    name,
+    data,
+    ld(2, Buffer.alloc(0)),
+    Buffer.concat([name, data]),
+    Buffer.concat([data, name]),
+    Buffer.concat([f(7, 0, Buffer.from([0x96, 0x01])), ld(9, Buffer.from("x")), f(5, 1, Buffer.alloc(8)), f(6, 5, Buffer.alloc(4)), data, ld(15, Buffer.alloc(3))]),
+    Buffer.concat([f(2, 0, Buffer.from([5])), name]),
+    Buffer.concat([data, Buffer.from([0x00]), ld(1, BAD)]), // decoding stops at tag 0: the bad string is never read
+    ld(1, BAD),
+    Buffer.concat([ld(1, BAD), data]), // invalid, then overwritten by data: still refused ("request")
+    Buffer.concat([data, ld(1, Buffer.from([0xed, 0xa0, 0x80]))]), // an encoded surrogate
+    ld(1, Buffer.from([0xc0, 0xaf])), // an overlong form
+    Buffer.concat([name, ld(1, Buffer.from([0x61, 0xe2, 0x82]))]), // a truncated sequence
+    ld(1, Buffer.from("n\uFFFDm")), // a real U+FFFD is fine
+    data.subarray(0, data.length - 1),
+    name.subarray(0, 4),
+    Buffer.from([0x12, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+    Buffer.from([0x0f]),
+  ];
+  for (let i = 0; i < 500; i++) {
+    const m = Buffer.concat([name, data.subarray(0, 40), ld(1, Buffer.from("ok"))]);
+    m[Math.floor(Math.random() * m.length)] = Math.floor(Math.random() * 256);
+    corpus.push(m.subarray(0, Math.random() < 0.2 ? Math.floor(Math.random() * m.length) : m.length));
+  }
+  for (let i = 0; i < 200; i++) corpus.push(randomBytes(Math.floor(Math.random() * 30)));
+
+  for (const s of streams) {
+    it(`${s.name}: same objects and markers for ${corpus.length} valid, odd and broken messages`, () => {
+      const fast = instrument(asDef(s.def));
+      const slow = generic(s.def);
+      for (const bytes of corpus) {
+        // deepStrictEqual compares the symbol-keyed markers too.
+        assert.deepStrictEqual(fast.requestDeserialize(bytes), slow.requestDeserialize(bytes), bytes.toString("hex").slice(0, 80));
+      }
+      assert.deepStrictEqual(fast.requestDeserialize(ld(1, BAD)), { [INVALID_UTF8]: s.text, [WIRE_SIZE]: 5 });
+      assert.deepStrictEqual(fast.requestDeserialize(Buffer.concat([ld(1, BAD), data])), { [INVALID_UTF8]: "request", [WIRE_SIZE]: 5 + data.length });
+      const truncated = fast.requestDeserialize(data.subarray(0, 10));
+      assert.match(truncated[MALFORMED], /premature EOF|out of range/i);
+      assert.equal(truncated[WIRE_SIZE], 10);
+    });
+  }
+
+  it("hands out the data as a view of the received message", () => {
+    const msg = Buffer.concat([name, data]);
+    const req = instrument(asDef(svc.decryptDocumentStream)).requestDeserialize(msg);
+    assert.equal(req.IdOrData.$case, "ciphertext");
+    assert.equal(req.IdOrData.ciphertext.buffer, msg.buffer);
+    assert.deepEqual(req.IdOrData.ciphertext, data.subarray(3));
+  });
+});
+
+test("instrument(): stream replies encode to the generated bytes, from parts too, and are counted", () => {
+  const replies = [
+    { def: svc.downloadDocumentStream, field: "plaintext" },
+    { def: svc.encryptDocumentStream, field: "ciphertext" },
+    { def: svc.decryptDocumentStream, field: "plaintext" },
+  ];
+  for (const { def, field } of replies) {
+    const fast = instrument(asDef(def));
+    for (const docID of ["", randomUUID(), "ü".repeat(100)]) {
+      for (const size of [0, 1, 200, 70_000, MiB + 5]) {
+        const data = randomBytes(size);
+        const expected = asDef(def).responseSerialize({ docID, [field]: data });
+        assert.deepEqual(fast.responseSerialize({ docID, [field]: data }), expected, `${def.path} ${size} B`);
+        const parts = [data.subarray(0, size >> 2), Buffer.alloc(0), data.subarray(size >> 2, size >> 1), data.subarray(size >> 1)];
+        const info = { bytesOut: 0 } as CallInfo;
+        assert.deepEqual(fast.responseSerialize({ docID, [field]: parts, [SINK]: info }), expected, `${def.path} ${size} B in parts`);
+        assert.equal(info.bytesOut, expected.length);
+      }
+    }
+  }
+});
+
+// --- Over real gRPC, with a raw client sending and receiving bytes ---
+
+describe("document streams with raw protobuf bytes", () => {
+  const SERVICE = "/proto.StrongDocService/";
+  const id = (b: Buffer) => b;
+  const tap = new LogTap();
+  let emu: RunningEmulator;
+  let client: Client;
+  let raw: grpc.Client;
+  let org: Awaited<ReturnType<typeof newOrg>>;
+
+  before(async () => {
+    emu = await start({ quiet: false, log: tap.log });
+    client = connect(emu);
+    raw = new grpc.Client(emu.address, grpc.credentials.createSsl(Buffer.from(emu.caPem)), { "grpc.ssl_target_name_override": "localhost" });
+    org = await newOrg(client);
+  });
+  after(async () => {
+    raw.close();
+    client.close();
+    await emu.stop();
+  });
+
+  /** Sends `messages` on a bidi stream; returns the replies (raw) and the final status. */
+  const bidi = (method: string, messages: Buffer[]) =>
+    new Promise<{ code: grpc.status; details: string; replies: Buffer[] }>((resolve) => {
+      const replies: Buffer[] = [];
+      const s = raw.makeBidiStreamRequest(SERVICE + method, id, id, org.md);
+      s.on("data", (b: Buffer) => replies.push(b));
+      s.on("error", (e: grpc.ServiceError) => resolve({ code: e.code, details: e.details, replies }));
+      s.on("status", (st: grpc.StatusObject) => {
+        if (st.code === grpc.status.OK) resolve({ code: st.code, details: st.details, replies });
+      });
+      for (const m of messages) s.write(m);
+      s.end();
+    });
+  /** The log line of the first call of `method` (written when the call has ended). */
+  const logLine = (method: string) => tap.waitFor(new RegExp(` ${method} org=`));
+
+  it("encrypt and decrypt with unknown fields and frames split across messages; bytes counted as sent", async () => {
+    const plain = randomBytes(3 * FRAME_PLAINTEXT_MAX + 999);
+    const junk = Buffer.concat([f(7, 0, Buffer.from([1])), ld(9, Buffer.from("junk"))]);
+    const encMsgs = [Buffer.concat([junk, ld(1, Buffer.from("raw.bin"))]), ...randomSplit(plain, 100_000).map((p) => Buffer.concat([ld(2, p), junk]))];
+    const enc = await bidi("EncryptDocumentStream", encMsgs);
+    assert.equal(enc.code, grpc.status.OK, enc.details);
+    assert.equal(enc.replies.length, encMsgs.length);
+    const decoded = enc.replies.map((b) => EncryptDocStreamResp.decode(b));
+    const docID = decoded[0]!.docID;
+    assert.ok(decoded.every((r) => r.docID === docID));
+    const ct = Buffer.concat(decoded.map((r) => r.ciphertext));
+    const line = await logLine("EncryptDocumentStream");
+    const sum = (bs: Buffer[]) => bs.reduce((n, b) => n + b.length, 0);
+    assert.match(line, new RegExp(`status=OK .* in=${sum(encMsgs)}B out=${sum(enc.replies)}B`));
+
+    const decMsgs = [ld(1, Buffer.from(docID)), ...randomSplit(ct, 70_000).map((p) => Buffer.concat([junk, ld(2, p)]))];
+    const dec = await bidi("DecryptDocumentStream", decMsgs);
+    assert.equal(dec.code, grpc.status.OK, dec.details);
+    assert.deepEqual(Buffer.concat(dec.replies.map((b) => DecryptDocStreamResp.decode(b).plaintext)), plain);
+    assert.match(await logLine("DecryptDocumentStream"), new RegExp(`status=OK .* in=${sum(decMsgs)}B out=${sum(dec.replies)}B`));
+  });
+
+  it("refuses invalid UTF-8 in the name or docID, and a truncated data message, naming them", async () => {
+    const bad = Buffer.from([0x6e, 0xff, 0x6d]);
+    const e1 = await bidi("EncryptDocumentStream", [ld(1, bad)]);
+    assert.equal(e1.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(e1.details, /^docName: .*UTF-8/);
+    const e2 = await bidi("DecryptDocumentStream", [ld(1, bad)]);
+    assert.equal(e2.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(e2.details, /^docID: .*UTF-8/);
+    const e3 = await bidi("EncryptDocumentStream", [ld(1, Buffer.from("t.bin")), ld(2, randomBytes(100)).subarray(0, 50)]);
+    assert.equal(e3.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(e3.details, /malformed protobuf message/);
+  });
+});
