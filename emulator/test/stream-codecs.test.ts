@@ -1,16 +1,17 @@
-// The emulator's fewer-copies codecs for the four document streams give the same results as the
-// generated codecs: request decoding through instrument() (data as views, strict UTF-8, the
-// MALFORMED/INVALID_UTF8/WIRE_SIZE markers) against the generic path; reply encoding (also from
-// parts) against the generated encoders, with byte counting; and, over real gRPC with raw bytes,
-// odd messages to the stream RPCs.
+// The emulator's fewer-copies paths for the four document streams give the same results as the
+// generated codecs and the earlier one-buffer code: request decoding through instrument() (data as
+// views, strict UTF-8, the MALFORMED/INVALID_UTF8/WIRE_SIZE markers) against the generic path;
+// reply encoding (also from parts) against the generated encoders, with byte counting; over real
+// gRPC with raw bytes, odd messages to the stream RPCs; and the stream ciphertext format against
+// an independent reference implementation (so ciphertext made before still decrypts).
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
+import { createCipheriv, hkdfSync, randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, it, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { StrongDocServiceService as svc } from "../../generated/strongdoc";
 import { DecryptDocStreamResp, EncryptDocStreamResp } from "../../generated/documentNoStore";
 import { INVALID_UTF8, MALFORMED, SINK, WIRE_SIZE, instrument, type MethodDefinition } from "../src/stream-io";
-import { FRAME_PLAINTEXT_MAX } from "../src/crypto/stream-cipher";
+import { FRAME_PLAINTEXT_MAX, StreamDecryptor, StreamEncryptor } from "../src/crypto/stream-cipher";
 import type { CallInfo } from "../src/context";
 import { LogTap, connect, newOrg, start, type Client } from "./helpers";
 import type { RunningEmulator } from "../src/index";
@@ -207,4 +208,100 @@ describe("document streams with raw protobuf bytes", () => {
     assert.equal(e3.code, grpc.status.INVALID_ARGUMENT);
     assert.match(e3.details, /malformed protobuf message/);
   });
+});
+
+// --- Formats, against independent reference implementations (the documented layouts) ---
+
+function hkdf(key: Buffer, info: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), Buffer.from(info), 32));
+}
+function nonce(n: number): Buffer {
+  const b = Buffer.alloc(12);
+  b.writeBigUInt64BE(BigInt(n), 4);
+  return b;
+}
+function aad(magic: string, docId: string, index: number, length: number): Buffer {
+  const id = Buffer.from(docId);
+  const b = Buffer.alloc(20 + id.length);
+  b.write(magic, 0, "latin1");
+  b.writeUInt32BE(id.length, 4);
+  id.copy(b, 8);
+  b.writeBigUInt64BE(BigInt(index), 8 + id.length);
+  b.writeUInt32BE(length, 16 + id.length);
+  return b;
+}
+function gcm(key: Buffer, iv: Buffer, ad: Buffer, plain: Buffer): Buffer {
+  const c = createCipheriv("aes-256-gcm", key, iv);
+  c.setAAD(ad);
+  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+}
+/** The stream ciphertext of each message: frames u32be L || GCM(body) || tag, ≤ 64 KiB each. */
+function referenceCiphertext(docKey: Buffer, docId: string, messages: Buffer[]): Buffer[] {
+  const key = hkdf(docKey, "strongdoc-emulator/stream/v1");
+  let i = 0;
+  return messages.map((m) => {
+    const out: Buffer[] = [];
+    for (let off = 0; off < m.length; off += FRAME_PLAINTEXT_MAX, i++) {
+      const piece = m.subarray(off, off + FRAME_PLAINTEXT_MAX);
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(piece.length);
+      out.push(header, gcm(key, nonce(i), aad("SDE1", docId, i, piece.length), piece));
+    }
+    return Buffer.concat(out);
+  });
+}
+
+test("StreamEncryptor: the ciphertext format is unchanged, as one buffer or as parts", () => {
+  const docKey = randomBytes(32);
+  const docId = randomUUID();
+  const messages = [Buffer.from("a"), Buffer.alloc(0), randomBytes(FRAME_PLAINTEXT_MAX), randomBytes(3 * FRAME_PLAINTEXT_MAX + 17), randomBytes(256 * 1024)];
+  const expected = referenceCiphertext(docKey, docId, messages);
+  const whole = new StreamEncryptor(docKey, docId);
+  const parts = new StreamEncryptor(docKey, docId);
+  messages.forEach((m, i) => {
+    assert.deepEqual(whole.push(m), expected[i], `message ${i} (push)`);
+    assert.deepEqual(Buffer.concat(parts.pushParts(m)), expected[i], `message ${i} (pushParts)`);
+  });
+  assert.equal(parts.frames, 1 + 0 + 1 + 4 + 4);
+  assert.equal(parts.bytes, messages.reduce((n, m) => n + m.length, 0));
+});
+
+test("StreamDecryptor: reference ciphertext split anywhere decrypts, output not tied to the input", () => {
+  const docKey = randomBytes(32);
+  const docId = randomUUID();
+  const plain = randomBytes(5 * FRAME_PLAINTEXT_MAX + 12345);
+  const ct = Buffer.concat(referenceCiphertext(docKey, docId, [plain.subarray(0, 100_000), plain.subarray(100_000)]));
+  const frames = Math.ceil(100_000 / FRAME_PLAINTEXT_MAX) + Math.ceil((plain.length - 100_000) / FRAME_PLAINTEXT_MAX);
+  assert.equal(frames, 6);
+  for (const max of [1, 5, 17, 4096, 70_000, 300_000]) {
+    const dec = new StreamDecryptor(docKey, docId, frames);
+    const out: Buffer[] = [];
+    for (const piece of randomSplit(ct, max)) {
+      const input = Buffer.from(piece); // a buffer of its own, overwritten after the call
+      const got = dec.pushParts(input);
+      input.fill(0);
+      out.push(...got);
+    }
+    dec.finish();
+    assert.deepEqual(Buffer.concat(out), plain, `pieces up to ${max} B`);
+  }
+  // push() joins the same parts.
+  const dec = new StreamDecryptor(docKey, docId, frames);
+  assert.deepEqual(Buffer.concat([dec.push(ct.subarray(0, 100_000)), dec.push(ct.subarray(100_000))]), plain);
+  dec.finish();
+  // A frame split across inputs is checked before any of its plaintext comes out.
+  const bad = Buffer.from(ct);
+  bad[10] ^= 1;
+  const d2 = new StreamDecryptor(docKey, docId, frames);
+  assert.deepEqual(d2.pushParts(bad.subarray(0, 1000)), []);
+  assert.throws(() => d2.pushParts(bad.subarray(1000)), /frame 0 failed authentication/);
+  // So is a tag that arrives byte by byte.
+  const d3 = new StreamDecryptor(docKey, docId, frames);
+  const firstFrame = 4 + FRAME_PLAINTEXT_MAX + 16;
+  assert.deepEqual(d3.pushParts(ct.subarray(0, firstFrame - 16)), []);
+  for (let i = firstFrame - 16; i < firstFrame - 1; i++) assert.deepEqual(d3.pushParts(ct.subarray(i, i + 1)), []);
+  assert.deepEqual(Buffer.concat(d3.pushParts(ct.subarray(firstFrame - 1, firstFrame))), plain.subarray(0, FRAME_PLAINTEXT_MAX));
+  assert.throws(() => d3.finish(), /truncated — ended after 1 of 6 frames$/);
+  d3.pushParts(ct.subarray(firstFrame, firstFrame + 3));
+  assert.throws(() => d3.finish(), /plus 3 bytes of an incomplete frame/);
 });

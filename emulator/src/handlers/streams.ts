@@ -2,7 +2,8 @@
 // DownloadDocumentStream (every reply echoes the docID), EncryptDocumentStream and
 // DecryptDocumentStream (reply #1 carries only the docID at once; then exactly one reply per data
 // message with all output producible so far). All hold constant memory per stream and honour
-// back-pressure in both directions.
+// back-pressure in both directions. Request data arrives as views of the received messages, and
+// encrypt/decrypt reply with their output as parts, joined only by the reply encoder (stream-io.ts).
 import Long from "long";
 import { status } from "@grpc/grpc-js";
 import type * as D from "../../../generated/document";
@@ -10,7 +11,7 @@ import type * as N from "../../../generated/documentNoStore";
 import type { BidiStreamHandler, ClientStreamHandler, ServerStreamHandler } from "../context";
 import { ApiError, invalidArgument } from "../errors";
 import { requireText } from "../validate";
-import { confirmInputComplete, inputEnded, requests, send } from "../stream-io";
+import { confirmInputComplete, inputEnded, requests, send, type StreamReply } from "../stream-io";
 import { INDEX_PREFIX_BYTES, createPending, documentKey, readableDocument } from "../store/documents";
 import type { ChunkWriter } from "../store/blobs";
 import { CiphertextError, StreamDecryptor, StreamEncryptor } from "../crypto/stream-cipher";
@@ -104,7 +105,7 @@ export const streamHandlers = {
             if (d?.$case === "docName") throw invalidArgument("docName", "sent again after the first message");
             const plain = d?.$case === "plaintext" ? d.plaintext : EMPTY;
             prefix.add(plain);
-            await send(call, info, { docID: docId, ciphertext: enc.push(plain) } satisfies N.EncryptDocStreamResp);
+            await send(call, info, { docID: docId, ciphertext: enc.pushParts(plain) } satisfies StreamReply<"ciphertext">);
           }
         } catch (e) {
           // Go's EncryptDocument and Node's encryptDocument half-close and return without reading
@@ -140,8 +141,8 @@ export const streamHandlers = {
         for await (const msg of it) {
           const d = msg.IdOrData;
           if (d?.$case === "docID") throw invalidArgument("docID", "sent again after the first message");
-          const plain = dec.push(d?.$case === "ciphertext" ? d.ciphertext : EMPTY);
-          await send(call, info, { docID: doc.doc_id, plaintext: plain } satisfies N.DecryptDocStreamResp);
+          const plain = dec.pushParts(d?.$case === "ciphertext" ? d.ciphertext : EMPTY);
+          await send(call, info, { docID: doc.doc_id, plaintext: plain } satisfies StreamReply<"plaintext">);
         }
         dec.finish();
       } catch (e) {
