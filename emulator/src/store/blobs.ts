@@ -1,15 +1,18 @@
 // Document bodies on disk: one file per stored document in <dataDir>/blobs, holding its 1 MiB
 // plaintext chunks each sealed with AES-256-GCM (see crypto/stream-cipher.ts sealChunk), so the
 // file holds ciphertext only. Chunk i sits at offset i × (1 MiB + 16), so no index is needed.
+// A chunk is sealed piece by piece as the plaintext arrives (same bytes as sealing it whole), so
+// the writer holds no plaintext; the reader reads every chunk into one reused buffer.
 // The database row is the source of truth: a file without a ready row is an orphan (an upload
 // that failed or a crash) and is removed at start; rows are deleted before their files.
+import type { CipherGCM } from "node:crypto";
 import { closeSync, fsync, mkdirSync, openSync, readSync, readdirSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import type { Db } from "./db";
 import { ApiError } from "../errors";
 import { AuthenticationError, TAG_BYTES } from "../crypto/aead";
-import { bodyKey, openChunk, sealChunk } from "../crypto/stream-cipher";
+import { bodyKey, chunkSealer, openChunk } from "../crypto/stream-cipher";
 
 /** Plaintext bytes per stored chunk (and per DownloadDocumentStream message). */
 export const CHUNK_BYTES = 1024 * 1024;
@@ -66,14 +69,16 @@ export class BlobStore {
 }
 
 /**
- * Streams plaintext into the encrypted body file of a pending document, holding at most one
- * chunk (plus the search prefix) in memory.
+ * Streams plaintext into the encrypted body file of a pending document: each piece is encrypted
+ * and written as it arrives (a chunk's tag after its last piece), so it holds no plaintext in
+ * memory but the search prefix.
  */
 export class ChunkWriter {
   private readonly key: Buffer;
   private fd: number | undefined;
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
+  /** The cipher of the chunk in progress, and how much plaintext it has had. */
+  private cipher: CipherGCM | undefined;
+  private chunkBytes = 0;
   private prefixParts: Buffer[] = [];
   private prefixBytes = 0;
   /** Chunks written so far. */
@@ -86,42 +91,51 @@ export class ChunkWriter {
     this.fd = openSync(file, "wx", 0o600);
   }
 
-  /** Adds plaintext; writes every completed chunk. */
+  /** Adds plaintext; encrypts and writes it at once, and the tag of every completed chunk. */
   write(data: Buffer): void {
     if (data.length === 0) return;
+    if (this.fd === undefined) throw new Error("body file already closed");
     this.bytes += data.length;
     if (this.prefixBytes < INDEX_PREFIX_BYTES) {
+      // A copy: the caller may reuse `data` once this returns.
       const take = data.subarray(0, INDEX_PREFIX_BYTES - this.prefixBytes);
       this.prefixParts.push(Buffer.from(take));
       this.prefixBytes += take.length;
     }
     let off = 0;
     while (off < data.length) {
-      const take = Math.min(CHUNK_BYTES - this.bufferedBytes, data.length - off);
-      this.buffered.push(data.subarray(off, off + take));
-      this.bufferedBytes += take;
+      this.cipher ??= chunkSealer(this.key, this.docId, this.chunks);
+      const take = Math.min(CHUNK_BYTES - this.chunkBytes, data.length - off);
+      this.writeAll(this.cipher.update(data.subarray(off, off + take)));
+      this.chunkBytes += take;
       off += take;
-      if (this.bufferedBytes === CHUNK_BYTES) this.writeChunk();
+      if (this.chunkBytes === CHUNK_BYTES) this.endChunk();
     }
   }
 
-  private writeChunk(): void {
-    if (this.bufferedBytes === 0) return;
-    if (this.fd === undefined) throw new Error("body file already closed");
-    const plain = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered);
-    const sealed = sealChunk(this.key, this.docId, this.chunks, plain);
-    for (let off = 0; off < sealed.length; ) off += writeSync(this.fd, sealed, off, sealed.length - off);
+  /** Writes the tag of the chunk in progress, if any. */
+  private endChunk(): void {
+    const cipher = this.cipher;
+    if (cipher === undefined) return;
+    const final = cipher.final(); // empty for GCM
+    if (final.length > 0) this.writeAll(final);
+    this.writeAll(cipher.getAuthTag());
     this.chunks++;
-    this.buffered = [];
-    this.bufferedBytes = 0;
+    this.cipher = undefined;
+    this.chunkBytes = 0;
+  }
+
+  private writeAll(buf: Buffer): void {
+    if (this.fd === undefined) throw new Error("body file already closed");
+    for (let off = 0; off < buf.length; ) off += writeSync(this.fd, buf, off, buf.length - off);
   }
 
   /**
-   * Writes the last partial chunk and makes the file durable (fsync on the thread pool, so a
-   * large flush does not stall other calls). Call before committing the row.
+   * Ends the last partial chunk (writes its tag) and makes the file durable (fsync on the thread
+   * pool, so a large flush does not stall other calls). Call before committing the row.
    */
   async finish(): Promise<void> {
-    this.writeChunk();
+    this.endChunk();
     const fd = this.fd;
     if (fd === undefined) return;
     await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
@@ -149,6 +163,8 @@ export class ChunkWriter {
 export class ChunkReader {
   private readonly key: Buffer;
   private fd: number | undefined;
+  /** Every chunk is read into this buffer (its plaintext is a new buffer, so it can be reused). */
+  private sealedBuffer: Buffer | undefined;
   /** Number of chunks in the document. */
   readonly chunkCount: number;
 
@@ -173,7 +189,8 @@ export class ChunkReader {
     const plainLength = Math.min(CHUNK_BYTES, this.doc.size - seq * CHUNK_BYTES);
     let sealed: Buffer;
     if (this.fd !== undefined) {
-      sealed = Buffer.allocUnsafe(plainLength + TAG_BYTES);
+      this.sealedBuffer ??= Buffer.allocUnsafe(Math.min(CHUNK_BYTES, this.doc.size) + TAG_BYTES);
+      sealed = this.sealedBuffer.subarray(0, plainLength + TAG_BYTES);
       let got = 0;
       while (got < sealed.length) {
         const n = readSync(this.fd, sealed, got, sealed.length - got, seq * (CHUNK_BYTES + TAG_BYTES) + got);
