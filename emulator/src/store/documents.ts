@@ -40,10 +40,13 @@ export function readableDocument(db: Db, caller: Caller, docId: string): Documen
   return row;
 }
 
-/** All ready documents `caller` may read, in creation order. */
-export function listReadable(db: Db, caller: Caller): DocumentRow[] {
-  const sql = `SELECT * FROM documents WHERE doc_id IN (${READABLE_DOCS_SQL}) ORDER BY seq, created_at`;
-  return statement(db, sql).all(viewer(caller)) as DocumentRow[];
+/**
+ * ID, name and size of all ready documents `caller` may read, in creation order (only the listed
+ * columns: no key blob is read per row, which made ListDocuments cost a Buffer per document).
+ */
+export function listReadable(db: Db, caller: Caller): Pick<DocumentRow, "doc_id" | "name" | "size">[] {
+  const sql = `SELECT doc_id, name, size FROM documents WHERE doc_id IN (${READABLE_DOCS_SQL}) ORDER BY seq, created_at`;
+  return statement(db, sql).all(viewer(caller)) as Pick<DocumentRow, "doc_id" | "name" | "size">[];
 }
 
 /** Unwraps the key of a document (through its organization's key). */
