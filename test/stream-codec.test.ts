@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { BinaryReader } from "@bufbuild/protobuf/wire";
+import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { StreamOptimizedService, idAndPayload, idAndPayloadMessage, payloadLength, stringOrBytes } from "../src/stream-codec";
 import { StrongDocServiceService as generated } from "../generated/strongdoc";
 
@@ -160,12 +160,7 @@ test("stringOrBytes decodes requests exactly as the generated decoders, the data
   assert.equal(d.data.byteOffset, msg.byteOffset + name.length + 3);
 });
 
-function varintOf(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return out;
+/** Varint bytes of `n`, from @bufbuild/protobuf's writer (independent of the code under test). */
+function varintOf(n: number): Uint8Array {
+  return new BinaryWriter().uint32(n).finish();
 }

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as grpc from "@grpc/grpc-js";
 import { StrongDocServiceService } from "../../generated/strongdoc";
 import { GetBillingDetailsReq, SetNextBillingFrequencyReq } from "../../generated/billing";
-import { call, connect, newOrg, start, type Client } from "./helpers";
+import { call, connect, newOrg, rawClient, start, type Client } from "./helpers";
 import type { RunningEmulator } from "../src/index";
 
 let emu: RunningEmulator;
@@ -14,7 +14,7 @@ let raw: grpc.Client;
 before(async () => {
   emu = await start();
   client = connect(emu);
-  raw = new grpc.Client(emu.address, grpc.credentials.createSsl(Buffer.from(emu.caPem)), { "grpc.ssl_target_name_override": "localhost" });
+  raw = rawClient(emu);
 });
 after(async () => {
   raw.close();

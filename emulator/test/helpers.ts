@@ -93,6 +93,11 @@ export function connect(emu: RunningEmulator): Client {
   return new ClientCtor(emu.address, creds, { "grpc.max_receive_message_length": 64 * 1024 * 1024, ...options }) as Client;
 }
 
+/** A bare grpc.Client (no service methods) trusting the emulator's CA, for hand-built messages. */
+export function rawClient(emu: RunningEmulator): grpc.Client {
+  return new grpc.Client(emu.address, grpc.credentials.createSsl(Buffer.from(emu.caPem)), { "grpc.ssl_target_name_override": "localhost" });
+}
+
 /** Metadata with `authorization: Bearer <token>` (or a raw header value). */
 export function auth(token?: string, raw?: string): grpc.Metadata {
   const md = new grpc.Metadata();

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { StrongDocServiceService as svc } from "../../generated/strongdoc";
 import { DecryptDocStreamResp, EncryptDocStreamResp } from "../../generated/documentNoStore";
 import { INVALID_UTF8, MALFORMED, SINK, WIRE_SIZE, instrument, type MethodDefinition } from "../src/stream-io";
@@ -18,7 +19,7 @@ import { FRAME_PLAINTEXT_MAX, StreamDecryptor, StreamEncryptor } from "../src/cr
 import { BlobStore, CHUNK_BYTES } from "../src/store/blobs";
 import type { Db } from "../src/store/db";
 import type { CallInfo } from "../src/context";
-import { LogTap, connect, newOrg, start, type Client } from "./helpers";
+import { LogTap, connect, newOrg, rawClient, start, type Client } from "./helpers";
 import type { RunningEmulator } from "../src/index";
 
 const MiB = 1024 * 1024;
@@ -31,14 +32,9 @@ function f(no: number, wire: number, body: Buffer): Buffer {
 function ld(no: number, body: Buffer): Buffer {
   return f(no, 2, Buffer.concat([Buffer.from(varint(body.length)), body]));
 }
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return out;
+/** Varint bytes of `n`, from @bufbuild/protobuf's writer (independent of the code under test). */
+function varint(n: number): Uint8Array {
+  return new BinaryWriter().uint32(n).finish();
 }
 
 /** Splits `data` at random points (pieces of 1 byte to `max` bytes). */
@@ -154,7 +150,7 @@ describe("document streams with raw protobuf bytes", () => {
   before(async () => {
     emu = await start({ quiet: false, log: tap.log });
     client = connect(emu);
-    raw = new grpc.Client(emu.address, grpc.credentials.createSsl(Buffer.from(emu.caPem)), { "grpc.ssl_target_name_override": "localhost" });
+    raw = rawClient(emu);
     org = await newOrg(client);
   });
   after(async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { UploadDocReq, UploadDocStreamReq } from "../../generated/document";
 import { RegisterOrganizationReq } from "../../generated/accounts";
-import { call, connect, newOrg, start, type Client } from "./helpers";
+import { call, connect, newOrg, rawClient, start, type Client } from "./helpers";
 import type { RunningEmulator } from "../src/index";
 
 const SERVICE = "/proto.StrongDocService/";
@@ -53,7 +53,7 @@ describe("strict UTF-8 in string fields (raw bytes over gRPC)", () => {
   before(async () => {
     emu = await start();
     client = connect(emu);
-    raw = new grpc.Client(emu.address, grpc.credentials.createSsl(Buffer.from(emu.caPem)), { "grpc.ssl_target_name_override": "localhost" });
+    raw = rawClient(emu);
     org = await newOrg(client);
   });
   after(async () => {
