@@ -50,8 +50,9 @@ export interface CallInfo {
   /** Serialized response bytes sent. */
   bytesOut: number;
   /** Set by a streaming handler after it committed something: undoes it if the client turns out
-   *  to have reset the stream before the call completed (see `streamAborted`). */
-  onAbort?: () => void | Promise<void>;
+   *  to have reset the stream before the call completed (see `streamAborted`). Returns `false`
+   *  when it decided to keep what was committed. */
+  onAbort?: () => void | boolean | Promise<void | boolean>;
 }
 
 /** Access level an RPC requires. */

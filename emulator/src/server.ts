@@ -109,8 +109,7 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
   const undoAndFinish = async (info: CallInfo, started: number, code: status = status.CANCELLED) => {
     if (info.onAbort) {
       try {
-        await info.onAbort();
-        emu.warn(`${rpc}: client cancelled before the call completed; its document was removed`);
+        if ((await info.onAbort()) !== false) emu.warn(`${rpc}: client cancelled before the call completed; its document was removed`);
       } catch (e) {
         emu.warn(`${rpc}: undo after cancellation failed: ${(e as Error)?.stack ?? String(e)}`);
       }

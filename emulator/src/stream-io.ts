@@ -266,6 +266,19 @@ export function inputEnded(call: object): boolean {
 }
 
 /**
+ * Watches the HTTP/2 connection under a call. Call it when the call starts (a closed stream
+ * forgets its session); the returned function then tells whether the connection has gone (the
+ * client process exited, the network dropped, the server is shutting down), as opposed to the
+ * client resetting only this stream (RST_STREAM, e.g. grpc-js `cancel()`) on a connection that is
+ * still up. Undefined if the connection cannot be observed (grpc-js internals changed).
+ */
+export function connectionGone(call: object): (() => boolean) | undefined {
+  const session = (http2StreamOf(call) as { session?: { destroyed?: unknown; closed?: unknown } } | undefined)?.session;
+  if (!session || typeof session.destroyed !== "boolean" || typeof session.closed !== "boolean") return undefined;
+  return () => session.destroyed === true || session.closed === true;
+}
+
+/**
  * Resolves when the call's HTTP/2 stream has closed: `true` if the client reset it (cancelled or
  * vanished) rather than letting it end normally. A grpc-js client's `cancel()` sends END_STREAM and
  * then RST_STREAM, so a client stream can look complete just before it turns out cancelled.

@@ -390,6 +390,29 @@ test("Go/Node-style encrypt: half-close and exit at once without reading on — 
   assert.ok(d.plaintext.equals(plain));
 });
 
+test("a cancelled encrypt stream leaves no document, also when the cancel comes while it waits for input", async () => {
+  // grpc-js's cancel() sends END_STREAM and then RST_STREAM: an emulator waiting for the next
+  // message sees the input end first, and used to keep the document as if the client had
+  // half-closed and left. Cancelled right after reply #1, and after a data message's reply.
+  const before = await dbCounts();
+  for (const chunks of [0, 1]) {
+    const org = await newOrg(client);
+    const s = client.encryptDocumentStream(org.md);
+    const r = new BidiReader<any>(s);
+    s.write({ NameOrData: { $case: "docName", docName: `cancelled-${chunks}` } });
+    assert.ok(await r.next(), "reply #1");
+    for (let i = 0; i < chunks; i++) {
+      s.write({ NameOrData: { $case: "plaintext", plaintext: randomBytes(100_000) } });
+      assert.ok(await r.next(), "reply to the data message");
+    }
+    s.cancel();
+    await expectCode(r.finished(), grpc.status.CANCELLED);
+    await tap.waitFor(new RegExp(`EncryptDocumentStream org=${org.orgId} .*status=CANCELLED`));
+    assert.deepEqual((await call(client, "listDocuments", {}, org.md)).documents, [], `cancelled after ${chunks} data message(s)`);
+  }
+  assert.deepEqual(await dbCounts(), before);
+});
+
 test("many concurrent uploads, downloads and encrypt/decrypt streams stay separate and correct", async () => {
   const org = await newOrg(client);
   const bodies = Array.from({ length: 12 }, (_, i) => randomBytes(300_000 + i * 7919));

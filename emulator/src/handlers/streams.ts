@@ -11,7 +11,7 @@ import type * as N from "../../../generated/documentNoStore";
 import type { BidiStreamHandler, ClientStreamHandler, ServerStreamHandler } from "../context";
 import { ApiError, invalidArgument } from "../errors";
 import { requireText } from "../validate";
-import { confirmInputComplete, inputEnded, requests, send, type StreamReply } from "../stream-io";
+import { confirmInputComplete, connectionGone, inputEnded, requests, send, type StreamReply } from "../stream-io";
 import { INDEX_PREFIX_BYTES, createPending, documentKey, readableDocument } from "../store/documents";
 import type { ChunkWriter } from "../store/blobs";
 import { CiphertextError, StreamDecryptor, StreamEncryptor } from "../crypto/stream-cipher";
@@ -90,6 +90,11 @@ export const streamHandlers = {
     kind: "bidiStream",
     access: "user",
     async handle(emu, caller, call, info): Promise<void> {
+      // Whether the client reset this stream while its connection stayed up: it cancelled (grpc-js's
+      // cancel() sends END_STREAM and then RST_STREAM, so a cancelled stream can look as if its
+      // input ended), and nothing is kept. Unobservable: treated as not cancelled.
+      const gone = connectionGone(call);
+      const resetByClient = () => gone !== undefined && !gone();
       const it = requests<N.EncryptDocStreamReq>(call, info);
       const first = await it.next();
       if (first.done || first.value.NameOrData?.$case !== "docName") throw nameFirst("EncryptDocumentStream");
@@ -112,11 +117,19 @@ export const streamHandlers = {
           // on (BEHAVIOUR §2.4); if such a client then exits, the call looks cancelled, yet it holds
           // the ciphertext of everything it sent. So once the input ended — by half-close or by the
           // connection closing (Node's HTTP/2 layer cannot tell the two apart) — the document is
-          // kept with what was received; only a stream reset before that (RST_STREAM) discards it.
-          if (!(e instanceof ApiError && e.code === status.CANCELLED && inputEnded(call))) throw e;
+          // kept with what was received; a stream reset on a live connection (RST_STREAM: the
+          // client cancelled) discards it.
+          if (!(e instanceof ApiError && e.code === status.CANCELLED && inputEnded(call) && !resetByClient())) throw e;
         }
-        // No rollback after this point, for the same reason: the client has its ciphertext.
         await commitDocument(emu, { docId, orgId: caller.orgId, ownerId: caller.userId, name, size: enc.bytes, frames: enc.frames, prefix: prefix.get() });
+        // Undone only if the client turns out to have cancelled (a reset on a live connection, e.g.
+        // the RST_STREAM that follows grpc-js's END_STREAM); a connection that went away keeps it,
+        // for the same reason as above: the client may hold its ciphertext.
+        info.onAbort = async () => {
+          if (!resetByClient()) return false;
+          await rollbackDocument(emu, docId);
+          return true;
+        };
       } catch (e) {
         discardPending(emu, docId);
         throw e;
