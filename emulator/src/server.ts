@@ -209,7 +209,11 @@ function wrap(emu: Emu, def: MethodDefinition, handler: Handler, log: CallLogger
 export function createServer(emu: Emu, log: CallLogger, inFlight: InFlightCalls = new InFlightCalls()): grpc.Server {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": MAX_RECEIVE_MESSAGE_BYTES,
-    "grpc.max_send_message_length": MAX_RECEIVE_MESSAGE_BYTES,
+    // No cap on what is sent: a reply can be larger than the request it answers (an encrypt reply
+    // adds 20 bytes per 64 KiB frame, EncryptDocument's base64 a third), and a cap equal to the
+    // receive limit refused the replies to requests it had accepted, after committing their
+    // documents. The client's own receive limit is the one that applies.
+    "grpc.max_send_message_length": -1,
   });
   const definition: Record<string, MethodDefinition> = {};
   const implementation: grpc.UntypedServiceImplementation = {};

@@ -429,6 +429,21 @@ test("many concurrent uploads, downloads and encrypt/decrypt streams stay separa
   assert.equal((await call(client, "listDocuments", {}, org.md)).documents.length, 24);
 });
 
+test("replies larger than the receive limit are sent: encrypt of the largest accepted message, unary EncryptDocument of 25 MiB", async () => {
+  const org = await newOrg(client);
+  // The largest data message under the 32 MiB receive limit (tag + 4-byte length + data); its
+  // ciphertext reply is 10 KiB larger than the limit.
+  const big = randomBytes(32 * MiB - 6);
+  const e = await encrypt(client, org.md, "largest-message", big, big.length, "lockstep");
+  assert.equal(e.responses, 1);
+  assert.ok((await decrypt(client, org.md, e.docID, e.ciphertext, MiB, "pipelined")).plaintext.equals(big));
+  // Unary EncryptDocument answers in base64: 25 MiB of text becomes a 33 MiB reply.
+  const text = "x".repeat(25 * MiB);
+  const u = await call(client, "encryptDocument", { docName: "unary-large", plaintext: text }, org.md);
+  const d = await decrypt(client, org.md, u.docID, Buffer.from(u.ciphertext, "base64"), MiB, "pipelined");
+  assert.equal(d.plaintext.toString(), text);
+});
+
 test("the receive limit: a 16 MiB message is accepted, one over 32 MiB is RESOURCE_EXHAUSTED", async () => {
   const org = await newOrg(client);
   const big = randomBytes(16 * MiB);
