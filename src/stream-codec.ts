@@ -83,19 +83,25 @@ export function idAndPayloadMessage(docID: string, payload: Payload): Buffer {
   return out;
 }
 
-/** Decodes `{ docID = 1; <payload> = 2 }`, the payload a view into `bytes`; skips unknown fields. */
+/**
+ * Decodes `{ docID = 1; <payload> = 2 }` (the replies of the document streams) exactly as the
+ * generated decoder does — the last of each field wins, unknown fields and known numbers with
+ * another wire type are skipped, decoding stops at a zero tag or an end-group tag, and a truncated
+ * message throws instead of yielding a shortened payload — except that the payload is a view
+ * into `bytes`.
+ */
 export function idAndPayload(bytes: Buffer): { docID: string; payload: Buffer } {
   const reader = new BinaryReader(bytes);
   let docID = "";
   let payload: Buffer = Buffer.alloc(0);
   while (reader.pos < reader.len) {
-    const [field, wireType] = reader.tag();
-    if (field === 1 && wireType === 2) docID = reader.string();
-    else if (field === 2 && wireType === 2) {
-      const length = reader.uint32();
-      payload = bytes.subarray(reader.pos, reader.pos + length);
-      reader.pos += length;
-    } else reader.skip(wireType);
+    const tag = reader.uint32();
+    if (tag === 10) docID = reader.string();
+    else if (tag === 18) {
+      const view = reader.bytes(); // checks the length against the end of the message
+      payload = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+    } else if ((tag & 7) === 4 || tag === 0) break;
+    else reader.skip(tag & 7);
   }
   return { docID, payload };
 }

@@ -160,6 +160,52 @@ test("stringOrBytes decodes requests exactly as the generated decoders, the data
   assert.equal(d.data.byteOffset, msg.byteOffset + name.length + 3);
 });
 
+test("idAndPayload decodes replies exactly as the generated decoder, never a truncated payload", () => {
+  const f = (no: number, wire: number, body: Buffer) => Buffer.concat([Buffer.from([(no << 3) | wire]), body]);
+  const ld = (no: number, body: Buffer) => f(no, 2, Buffer.concat([Buffer.from(varintOf(body.length)), body]));
+  const id = ld(1, Buffer.from("4f1c-ünï"));
+  const data = ld(2, randomBytes(300));
+  const cases: Buffer[] = [
+    Buffer.alloc(0),
+    Buffer.concat([id, data]),
+    Buffer.concat([data, id, ld(2, randomBytes(5))]), // the last of each field wins
+    Buffer.concat([f(7, 0, Buffer.from([0x96, 0x01])), ld(9, Buffer.from("hi")), f(5, 1, Buffer.alloc(8)), data]), // unknown fields
+    Buffer.concat([f(2, 0, Buffer.from([5])), f(1, 0, Buffer.from([5])), id]), // known numbers, other wire types
+    Buffer.concat([id, Buffer.from([0x00]), data]), // tag 0 ends decoding
+    Buffer.concat([id, Buffer.from([0x0c]), data]), // an end-group tag ends decoding
+    Buffer.concat([id, data]).subarray(0, id.length + data.length - 1), // payload truncated: must throw
+    Buffer.concat([id, data]).subarray(0, id.length + 3),
+    id.subarray(0, 4),
+    Buffer.from([0x12, 0xff, 0xff, 0xff, 0xff, 0x0f]), // length far beyond the end
+  ];
+  for (let i = 0; i < 300; i++) cases.push(randomBytes(Math.floor(Math.random() * 40)));
+  for (let i = 0; i < 300; i++) {
+    const m = Buffer.concat([id, data, id]);
+    m[Math.floor(Math.random() * m.length)] = Math.floor(Math.random() * 256);
+    cases.push(m);
+  }
+  const outcome = (decode: () => { docID: string; payload: Uint8Array }) => {
+    try {
+      const { docID, payload } = decode();
+      return { docID, payload: Buffer.from(payload) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  for (const bytes of cases) {
+    const expected = outcome(() => {
+      const m = generated.downloadDocumentStream.responseDeserialize(bytes);
+      return { docID: m.docID, payload: m.plaintext };
+    });
+    assert.deepEqual(outcome(() => idAndPayload(bytes)), expected, bytes.toString("hex").slice(0, 80));
+  }
+  // The payload is a view into the message, not a copy.
+  const msg = Buffer.concat([id, data]);
+  const { payload } = idAndPayload(msg);
+  assert.equal(payload.buffer, msg.buffer);
+  assert.equal(payload.byteOffset, msg.byteOffset + id.length + 3);
+});
+
 /** Varint bytes of `n`, from @bufbuild/protobuf's writer (independent of the code under test). */
 function varintOf(n: number): Uint8Array {
   return new BinaryWriter().uint32(n).finish();
