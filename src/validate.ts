@@ -17,9 +17,21 @@ export function describe(value: unknown): string {
   return `${/^[aeiou]/.test(typeof value) ? "an" : "a"} ${typeof value}`;
 }
 
-/** `value` must be a string (possibly empty: the server judges content). */
+/** A UTF-16 surrogate without its partner: cannot be encoded as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * `value` must be a string (possibly empty: the server judges content) of well-formed Unicode. A
+ * lone surrogate has no UTF-8 form: the protobuf encoder would send U+FFFD in its place, so the
+ * service would store or match another value than the one given.
+ */
 export function checkString(name: string, value: unknown): asserts value is string {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) {
+    const code = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new TypeError(`${name} must be well-formed Unicode (it is sent as UTF-8), got a lone surrogate U+${code} at index ${lone.index}`);
+  }
 }
 
 /** `value` must be a non-empty string: tokens and IDs are never empty. */

@@ -97,6 +97,14 @@ const cases: [string, () => Promise<unknown>, string][] = [
   ["getAccountInfo token tab", () => sd.account.getAccountInfo("a\tb"), "token"],
   ["search token emoji", () => sd.search.search("\u{1F600}", "q"), "token"],
   ["getBillingDetails token 5 MB", () => sd.billing.getBillingDetails("x".repeat(5_000_000)), "token"],
+  // strings with a lone surrogate: the encoder sent U+FFFD instead, so "a\ud800b" was stored as "a\ufffdb"
+  ["uploadDocument docName lone high surrogate", () => sd.document.uploadDocument(T, "a\ud800b", buf), "docName"],
+  ["encryptDocumentStream docName lone low surrogate", () => sd.document.encryptDocumentStream(T, "\udc00", buf, out()), "docName"],
+  ["downloadDocument docId lone surrogate", () => sd.document.downloadDocument(T, "id\udbff"), "docId"],
+  ["shareDocument userId reversed pair", () => sd.document.shareDocument(T, "d", "\udc00\ud800@x.test"), "userId"],
+  ["login password lone surrogate", () => sd.login.login("u", "pass\ud83dword", "org"), "password"],
+  ["registerUser name lone surrogate", () => sd.account.registerUser(T, "\ud800", "pw", "e@x.test", false), "name"],
+  ["search query lone surrogate", () => sd.search.search(T, "caf\udce9"), "query"],
   // options
   ["options not an object", () => sd.document.listDocuments(T, 5 as never), "options"],
   ["options.timeoutMs negative", () => sd.document.listDocuments(T, { timeoutMs: -1 }), "options.timeoutMs"],
