@@ -212,14 +212,19 @@ export async function send<T extends object>(call: CancellableWritable, info: Ca
   });
 }
 
+/** How long a stream whose input just ended waits for a RST_STREAM that may follow it, in ms. */
+export const CANCEL_GRACE_MS = 5;
+
 /**
  * Call when a client stream's input has ended, before committing anything. A client that cancels
- * (grpc-js `cancel()`) sends END_STREAM immediately followed by RST_STREAM; the half-close is
- * delivered first. Letting one event-loop turn pass processes a RST that arrived with it, so a
- * cancelled stream is not mistaken for a complete one. Throws CANCELLED if the call was cancelled.
+ * (grpc-js `cancel()`) sends END_STREAM and then RST_STREAM in separate writes; the half-close is
+ * delivered first, and the reset may come in a later socket read. Waiting one event-loop turn
+ * and then {@link CANCEL_GRACE_MS} lets that reset arrive, so a cancelled stream is not taken for
+ * a complete one. Throws CANCELLED if the call was cancelled.
  */
 export async function confirmInputComplete(call: { cancelled: boolean }): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!call.cancelled && CANCEL_GRACE_MS > 0) await new Promise<void>((resolve) => setTimeout(resolve, CANCEL_GRACE_MS));
   if (call.cancelled) throw cancelledError();
 }
 

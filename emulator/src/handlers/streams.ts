@@ -112,6 +112,7 @@ export const streamHandlers = {
             prefix.add(plain);
             await send(call, info, { docID: docId, ciphertext: enc.pushParts(plain) } satisfies StreamReply<"ciphertext">);
           }
+          await confirmInputComplete(call); // a cancel's RST_STREAM may follow its END_STREAM
         } catch (e) {
           // Go's EncryptDocument and Node's encryptDocument half-close and return without reading
           // on (BEHAVIOUR §2.4); if such a client then exits, the call looks cancelled, yet it holds
