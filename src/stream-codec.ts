@@ -10,17 +10,6 @@ import { StrongDocServiceService } from "../generated/strongdoc";
 
 type Definition = typeof StrongDocServiceService;
 
-/** Protobuf varint of `n` (n < 2^32). */
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  out.push(n);
-  return Buffer.from(out);
-}
-
 /** Bytes of the varint of `n` (n < 2^32). */
 function varintLength(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
@@ -38,8 +27,15 @@ function writeVarint(out: Buffer, pos: number, n: number): number {
 
 /** Encodes field 2 (bytes) alone, exactly as the generated encoder does, with one copy of `data`. */
 export function dataMessage(data: Uint8Array): Buffer {
-  const header = varint(data.length);
-  return Buffer.concat([Buffer.from([0x12]), header, data], 1 + header.length + data.length);
+  const out = Buffer.allocUnsafe(1 + varintLength(data.length) + data.length);
+  out[0] = 0x12;
+  out.set(data, writeVarint(out, 1, data.length));
+  return out;
+}
+
+/** A Uint8Array view as a Buffer over the same memory (no copy). */
+function asBuffer(view: Uint8Array): Buffer {
+  return Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
 }
 
 /**
@@ -98,8 +94,7 @@ export function idAndPayload(bytes: Buffer): { docID: string; payload: Buffer } 
     const tag = reader.uint32();
     if (tag === 10) docID = reader.string();
     else if (tag === 18) {
-      const view = reader.bytes(); // checks the length against the end of the message
-      payload = Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+      payload = asBuffer(reader.bytes()); // bytes() checks the length against the end of the message
     } else if ((tag & 7) === 4 || tag === 0) break;
     else reader.skip(tag & 7);
   }
@@ -123,8 +118,7 @@ export function stringOrBytes(reader: BinaryReader): { field: 1; text: string } 
       continue;
     }
     if (tag === 18) {
-      const view = reader.bytes();
-      result = { field: 2, data: Buffer.isBuffer(view) ? view : Buffer.from(view.buffer, view.byteOffset, view.byteLength) };
+      result = { field: 2, data: asBuffer(reader.bytes()) };
       continue;
     }
     if ((tag & 7) === 4 || tag === 0) break;
