@@ -304,43 +304,38 @@ test("a cancelled upload and a failed upload leave no document, no chunks and no
 test("an upload whose client process dies (SIGKILL) leaves nothing", async () => {
   const org = await newOrg(client);
   const before = await dbCounts();
-  const script = `
-    const grpc = require("@grpc/grpc-js");
-    const { StrongDocServiceService: S } = require(${JSON.stringify(join(__dirname, "../../generated/strongdoc"))});
-    const { UploadDocStreamReq } = require(${JSON.stringify(join(__dirname, "../../generated/document"))});
-    const def = { ...S, uploadDocumentStream: { ...S.uploadDocumentStream,
-      requestSerialize: (v) => Buffer.from(UploadDocStreamReq.encode(UploadDocStreamReq.fromPartial(v)).finish()) } };
-    const C = grpc.makeGenericClientConstructor(def, "S");
-    const c = new C(${JSON.stringify(emu.address)}, grpc.credentials.createSsl(Buffer.from(${JSON.stringify(emu.caPem)})),
-      { "grpc.ssl_target_name_override": "localhost" });
-    const md = new grpc.Metadata(); md.set("authorization", "Bearer " + ${JSON.stringify(org.token)});
-    const s = c.uploadDocumentStream(md, () => {});
-    s.write({ NameOrData: { $case: "docName", docName: "vanishing" } });
-    let n = 0;
-    const more = () => s.write({ NameOrData: { $case: "plaintext", plaintext: Buffer.alloc(1 << 20, 7) } }, () => {
-      if (++n === 3) process.stdout.write("sent\\n");
-      if (n < 1000) more();
-    });
-    more();`;
-  const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { stdio: ["ignore", "pipe", "inherit"], cwd: join(__dirname, "../..") });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => d.toString().includes("sent") && resolve());
-    child.on("exit", (code) => reject(new Error(`child exited early (${code})`)));
-  });
+  const { child, line } = childClient(
+    org,
+    `const s = c.uploadDocumentStream(md, () => {});
+     s.write({ NameOrData: { $case: "docName", docName: "vanishing" } });
+     let n = 0;
+     const more = () => s.write({ NameOrData: { $case: "plaintext", plaintext: Buffer.alloc(1 << 20, 7) } }, () => {
+       if (++n === 3) process.stdout.write("sent\\n");
+       if (n < 1000) more();
+     });
+     more();`,
+  );
+  await line(/sent/);
   child.kill("SIGKILL");
   await tap.waitFor(new RegExp(`UploadDocumentStream org=${org.orgId} .*status=CANCELLED`));
   assert.deepEqual((await call(client, "listDocuments", {}, org.md)).documents, []);
   assert.deepEqual(await dbCounts(), before);
 });
 
-/** Runs `body` in a child process with a connected generic client `c` and metadata `md`. */
+/**
+ * Runs `body` in a child process with a connected generic client `c` (upload and encrypt streams
+ * take partial messages) and metadata `md`.
+ */
 function childClient(org: { token: string }, body: string) {
   const script = `
     const grpc = require("@grpc/grpc-js");
     const { StrongDocServiceService: S } = require(${JSON.stringify(join(__dirname, "../../generated/strongdoc"))});
+    const { UploadDocStreamReq } = require(${JSON.stringify(join(__dirname, "../../generated/document"))});
     const { EncryptDocStreamReq } = require(${JSON.stringify(join(__dirname, "../../generated/documentNoStore"))});
-    const def = { ...S, encryptDocumentStream: { ...S.encryptDocumentStream,
-      requestSerialize: (v) => Buffer.from(EncryptDocStreamReq.encode(EncryptDocStreamReq.fromPartial(v)).finish()) } };
+    const partial = (T) => (v) => Buffer.from(T.encode(T.fromPartial(v)).finish());
+    const def = { ...S,
+      uploadDocumentStream: { ...S.uploadDocumentStream, requestSerialize: partial(UploadDocStreamReq) },
+      encryptDocumentStream: { ...S.encryptDocumentStream, requestSerialize: partial(EncryptDocStreamReq) } };
     const C = grpc.makeGenericClientConstructor(def, "S");
     const c = new C(${JSON.stringify(emu.address)}, grpc.credentials.createSsl(Buffer.from(${JSON.stringify(emu.caPem)})),
       { "grpc.ssl_target_name_override": "localhost" });
